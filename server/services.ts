@@ -1,0 +1,59 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { AccessService } from './access.ts';
+import { ApiTokenService } from './auth/api-tokens.ts';
+import { AuthService } from './auth/auth.service.ts';
+import { RateLimiter } from './auth/rate-limit.ts';
+import { SessionService } from './auth/sessions.ts';
+import { BodyService } from './bodies/bodies.service.ts';
+import { GuestService } from './guests/guests.service.ts';
+import { RequestAuthenticator } from './http/request-auth.ts';
+import { InvitationService } from './invitations/invitations.service.ts';
+import type { Mailer } from './mail/mailer.ts';
+import { OrganisationService } from './organisations/organisations.service.ts';
+import { PeopleService } from './people/people.service.ts';
+
+/** Every service, built once by the composition root and shared by Express, SvelteKit, Socket.IO and Yjs. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  sessions: SessionService;
+  apiTokens: ApiTokenService;
+  auth: AuthService;
+  access: AccessService;
+  authenticator: RequestAuthenticator;
+  organisations: OrganisationService;
+  bodies: BodyService;
+  people: PeopleService;
+  invitations: InvitationService;
+  guests: GuestService;
+}
+
+export function buildServices(config: Config, logger: Logger, db: Db, mailer: Mailer): Services {
+  const limiter = new RateLimiter(db);
+  const sessions = new SessionService(db, config.sessionDays);
+  const apiTokens = new ApiTokenService(db);
+  const access = new AccessService(db);
+  const guests = new GuestService(db, access, limiter);
+  return {
+    config,
+    logger,
+    db,
+    mailer,
+    limiter,
+    sessions,
+    apiTokens,
+    auth: new AuthService(db, sessions, limiter),
+    access,
+    authenticator: new RequestAuthenticator(sessions, apiTokens, guests),
+    organisations: new OrganisationService(db, access),
+    bodies: new BodyService(db, access),
+    people: new PeopleService(db, access),
+    invitations: new InvitationService(db, access, mailer, logger),
+    guests
+  };
+}

@@ -1,0 +1,2 @@
+export const SESSION_COOKIE = 'concerto_session';
+export const GUEST_COOKIE = 'concerto_guest';
