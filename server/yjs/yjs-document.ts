@@ -99,12 +99,14 @@ export class YjsDocument {
       await this.leaveBus();
       throw err;
     }
+    // The server closed while this was loading: nobody will join, and the bus is to be left.
+    if (this.destroyed) return this.leaveBus();
     if (bus) {
       // Updates other instances hold but have not flushed yet are not in the log: ask for them.
       this.publish(encodeSyncStep1(Y.encodeStateVector(this.ydoc)));
       this.publish(encodeQueryAwareness());
     }
-    if (this.rowCount > this.opts.compactAfterUpdates) this.enqueueWrite(() => this.compact());
+    if (this.rowCount > this.opts.compactAfterUpdates) void this.enqueueWrite(() => this.compact()).catch(() => undefined);
     this.log.debug({ rows: this.rowCount }, 'document loaded');
   }
 
@@ -250,10 +252,7 @@ export class YjsDocument {
     if (this.flushTimer || this.destroyed) return;
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null;
-      this.flush().catch((err: unknown) => {
-        this.log.error({ err, pending: this.pending.length }, 'could not write Yjs updates; will retry');
-        this.scheduleFlush(Math.min(this.opts.flushIntervalMs * 2 ** this.failedWrites, MAX_RETRY_DELAY_MS));
-      });
+      this.flush().catch(() => undefined); // logged and rescheduled by writeBatch
     }, delayMs);
   }
 
@@ -276,6 +275,9 @@ export class YjsDocument {
     } catch (err) {
       this.pending = batch.concat(this.pending);
       this.failedWrites++;
+      this.log.error({ err, pending: this.pending.length }, 'could not write Yjs updates; will retry');
+      // Whoever asked (timer, flushAll, eviction), the batch must not wait for the next edit.
+      this.scheduleFlush(Math.min(this.opts.flushIntervalMs * 2 ** this.failedWrites, MAX_RETRY_DELAY_MS));
       throw err;
     }
     this.failedWrites = 0;

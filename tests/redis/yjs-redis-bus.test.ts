@@ -9,12 +9,11 @@ import { WebsocketProvider } from 'y-websocket';
 import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { Db } from '../../server/db/db.ts';
-import { runMigrations } from '../../server/db/migrate.ts';
-import { openPglite } from '../../server/db/pglite-db.ts';
 import { createRedisYjsBus } from '../../server/yjs/redis-yjs-bus.ts';
 import type { YjsBus } from '../../server/yjs/yjs-bus.ts';
 import { encodeAwareness } from '../../server/yjs/yjs-messages.ts';
 import { createYjsServer, type YjsAuthResult, type YjsServer } from '../../server/yjs/yjs-server.ts';
+import { openTestDb } from '../helpers/test-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -42,8 +41,7 @@ describe.skipIf(!process.env.REDIS_URL)('Yjs across two instances over a Redis b
   const channelPrefix = `test:yjs:${randomUUID()}:`;
 
   beforeAll(async () => {
-    db = await openPglite();
-    await runMigrations(db);
+    db = await openTestDb();
   });
 
   afterEach(async () => {

@@ -9,10 +9,9 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCodes } from '../../src/lib/protocol/close-codes.ts';
 import type { Db } from '../../server/db/db.ts';
-import { runMigrations } from '../../server/db/migrate.ts';
-import { openPglite } from '../../server/db/pglite-db.ts';
 import { encodeAwareness, encodeSyncStep1, encodeUpdate } from '../../server/yjs/yjs-messages.ts';
 import { createYjsServer, type YjsAuthResult, type YjsServer, type YjsServerOptions } from '../../server/yjs/yjs-server.ts';
+import { openTestDb } from '../helpers/test-db.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
@@ -47,8 +46,7 @@ const rawSockets: WebSocket[] = [];
 let docCounter = 0;
 
 beforeAll(async () => {
-  db = await openPglite();
-  await runMigrations(db);
+  db = await openTestDb();
 });
 
 afterEach(async () => {
@@ -325,6 +323,23 @@ describe('Yjs server', () => {
 
     await h.yjs.flushAll();
     expect(await persistedText(doc)).toBe('avant SIGTERM');
+  });
+
+  it('keeps an update whose write failed and writes it once the database is back', async () => {
+    const failures: string[] = [];
+    const watched = pino({ level: 'error' }, { write: (line: string) => void failures.push(line) });
+    const h = await startServer({ flushIntervalMs: 20, logger: watched });
+    const doc = freshDoc();
+    const a = await connect(h, doc, 'editor');
+
+    await db.query('alter table yjs_updates rename to yjs_updates_unavailable');
+    try {
+      a.text.insert(0, 'tenace');
+      await waitFor(() => failures.some((line) => line.includes('could not write Yjs updates')));
+    } finally {
+      await db.query('alter table yjs_updates_unavailable rename to yjs_updates');
+    }
+    await waitFor(async () => (await persistedText(doc)) === 'tenace', { timeoutMs: 10_000 });
   });
 
   it('closes with 4500 and writes nothing when the document cannot be loaded', async () => {
