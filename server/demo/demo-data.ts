@@ -1,0 +1,125 @@
+import type { BodyRole, OrgRole } from '../auth/policy.ts';
+import type { BodyKind } from '../bodies/bodies.schemas.ts';
+import type { AFFILIATIONS, COLLEGES } from '../people/people.schemas.ts';
+import { bi, type Bilingual } from '../shared/app-error.ts';
+import { slugify } from '../shared/slug.ts';
+
+/**
+ * The demo organisation, drawn from the seed documents (an office's CCL at parity, its
+ * green-spaces working group, the "seniors du parc social" workshops) with INVENTED people:
+ * the seeds name real people, and none of them may appear here (tests/server/cli.test.ts checks
+ * every name against the seeds).
+ */
+export const DEMO_ORG_NAME = "Office Démo de l'Habitat";
+export const DEMO_ORG_SLUG = slugify(DEMO_ORG_NAME);
+export const DEMO_EMAIL_DOMAIN = 'demo.concerto.local';
+/** Every demo account has this password; it is printed with the logins. */
+export const DEMO_PASSWORD = 'concerto-demo-2026';
+
+export interface DemoPerson {
+  key: string;
+  fullName: string;
+  orgRole: OrgRole;
+  /** What they are, for the printed logins table. */
+  title: Bilingual;
+}
+
+export interface DemoMembership {
+  person: string;
+  role: BodyRole;
+  college: (typeof COLLEGES)[number];
+  affiliation: (typeof AFFILIATIONS)[number];
+  affiliationName?: string;
+  votingRight: boolean;
+  mandateStart?: string;
+  mandateEnd?: string;
+}
+
+export interface DemoBody {
+  key: string;
+  kind: BodyKind;
+  name: string;
+  description: string;
+  parent?: string;
+  members: DemoMembership[];
+}
+
+/** "Élodie Garat" → "elodie.garat@demo.concerto.local" */
+export function demoEmail(fullName: string): string {
+  const local = fullName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '.')
+    .replace(/^\.+|\.+$/g, '');
+  return `${local}@${DEMO_EMAIL_DOMAIN}`;
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { key: 'chair', fullName: 'Gérard Lestrade', orgRole: 'member', title: bi('Président CCL', 'CCL chair') },
+  { key: 'viceChair', fullName: 'Hélène Combarel', orgRole: 'member', title: bi('Vice-présidente CCL', 'CCL vice-chair') },
+  { key: 'boardMember', fullName: 'Thierry Bonnefoy', orgRole: 'member', title: bi('Administrateur', 'Board member') },
+  { key: 'estateManager', fullName: 'Nadia Ferrand', orgRole: 'member', title: bi('Resp. patrimoine', 'Estate manager') },
+  { key: 'cnl1', fullName: 'Josiane Marchetti', orgRole: 'member', title: bi('Locataires CNL', 'CNL tenant rep.') },
+  { key: 'cnl2', fullName: 'Karim Bensaïd', orgRole: 'member', title: bi('Locataires CNL', 'CNL tenant rep.') },
+  { key: 'clcv1', fullName: 'Odette Pélissier', orgRole: 'member', title: bi('Locataires CLCV', 'CLCV tenant rep.') },
+  { key: 'clcv2', fullName: 'Raymond Etcheverry', orgRole: 'member', title: bi('Locataires CLCV', 'CLCV tenant rep.') },
+  { key: 'secretary', fullName: 'Élodie Garat', orgRole: 'admin', title: bi('Secrétaire CCL, admin', 'CCL secretary, admin') },
+  { key: 'observer', fullName: 'Julien Sarrazin', orgRole: 'member', title: bi('Observateur (ville)', 'Observer (city)') },
+  { key: 'facilitator', fullName: 'Anaïs Laborde', orgRole: 'member', title: bi('Animatrice ateliers', 'Workshop facilitator') }
+];
+
+// Tenant representatives sit for the four years following the last tenant election.
+const tenantMandate = { mandateStart: '2023-01-01', mandateEnd: '2026-12-31' };
+const landlord = { college: 'landlord', affiliation: 'none' } as const;
+
+export const DEMO_BODIES: readonly DemoBody[] = [
+  {
+    key: 'ccl',
+    kind: 'ccl',
+    name: 'Conseil de concertation locative',
+    description:
+      "CCL de l'ensemble du patrimoine (3 200 logements), à parité : quatre représentants du bailleur et quatre représentants des locataires désignés par la CNL et la CLCV. Se réunit au moins une fois par an ; l'office assure le secrétariat.",
+    members: [
+      { person: 'chair', role: 'chair', ...landlord, votingRight: true },
+      { person: 'viceChair', role: 'member', ...landlord, votingRight: true },
+      { person: 'boardMember', role: 'member', ...landlord, votingRight: true },
+      { person: 'estateManager', role: 'member', ...landlord, votingRight: true },
+      { person: 'cnl1', role: 'member', college: 'tenant', affiliation: 'cnl', affiliationName: 'Amicale CNL des Coteaux', votingRight: true, ...tenantMandate },
+      { person: 'cnl2', role: 'member', college: 'tenant', affiliation: 'cnl', affiliationName: 'Amicale CNL des Coteaux', votingRight: true, ...tenantMandate },
+      { person: 'clcv1', role: 'member', college: 'tenant', affiliation: 'clcv', affiliationName: 'CLCV, section du Parc des Tilleuls', votingRight: true, ...tenantMandate },
+      { person: 'clcv2', role: 'member', college: 'tenant', affiliation: 'clcv', affiliationName: 'CLCV, section du Parc des Tilleuls', votingRight: true, ...tenantMandate },
+      { person: 'secretary', role: 'secretary', ...landlord, votingRight: false },
+      { person: 'observer', role: 'observer', college: 'other', affiliation: 'none', votingRight: false }
+    ]
+  },
+  {
+    key: 'greenSpaces',
+    kind: 'working_group',
+    parent: 'ccl',
+    name: 'Groupe de travail espaces verts',
+    description:
+      "Prépare avec les représentants des locataires le renouvellement du marché d'entretien des espaces verts (cahier des charges, fréquence des tontes et des tailles, critères de choix) avant son passage en CCL.",
+    members: [
+      { person: 'estateManager', role: 'chair', ...landlord, votingRight: true },
+      { person: 'secretary', role: 'secretary', ...landlord, votingRight: false },
+      { person: 'boardMember', role: 'member', ...landlord, votingRight: true },
+      { person: 'cnl2', role: 'member', college: 'tenant', affiliation: 'cnl', affiliationName: 'Amicale CNL des Coteaux', votingRight: true },
+      { person: 'clcv1', role: 'member', college: 'tenant', affiliation: 'clcv', affiliationName: 'CLCV, section du Parc des Tilleuls', votingRight: true }
+    ]
+  },
+  {
+    key: 'seniors',
+    kind: 'workshop_group',
+    name: 'Les seniors du parc social',
+    description:
+      "Ateliers en world café pour adapter les logements au vieillissement des locataires : critères (la résidence, le logement, le locataire), travaux et accompagnement, puis plan d'action.",
+    members: [
+      { person: 'facilitator', role: 'secretary', ...landlord, votingRight: false },
+      { person: 'estateManager', role: 'member', ...landlord, votingRight: true },
+      { person: 'viceChair', role: 'member', ...landlord, votingRight: true },
+      { person: 'cnl1', role: 'member', college: 'tenant', affiliation: 'cnl', affiliationName: 'Amicale CNL des Coteaux', votingRight: true },
+      { person: 'clcv2', role: 'member', college: 'tenant', affiliation: 'clcv', affiliationName: 'CLCV, section du Parc des Tilleuls', votingRight: true }
+    ]
+  }
+];

@@ -1,0 +1,120 @@
+import type { Db, Queryable } from '../db/db.ts';
+import { hashPassword } from '../auth/passwords.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { addMembershipSchema } from '../people/people.schemas.ts';
+import type { Bilingual } from '../shared/app-error.ts';
+import { validate } from '../shared/validate.ts';
+import {
+  DEMO_BODIES,
+  DEMO_EMAIL_DOMAIN,
+  DEMO_ORG_NAME,
+  DEMO_ORG_SLUG,
+  DEMO_PASSWORD,
+  DEMO_PEOPLE,
+  demoEmail
+} from './demo-data.ts';
+
+export interface DemoLogin {
+  fullName: string;
+  title: Bilingual;
+  email: string;
+  password: string;
+}
+
+export interface DemoSeedResult {
+  /** `skipped`: the demo organisation was already there and `force` was not set. */
+  status: 'created' | 'recreated' | 'skipped';
+  organisation: { id: string; slug: string; name: string };
+  logins: DemoLogin[];
+}
+
+// Serialises concurrent seeds (two `npm run demo` at once) so the existence check holds.
+const DEMO_SEED_LOCK_KEY = 727_003;
+
+export const demoLogins = (): DemoLogin[] =>
+  DEMO_PEOPLE.map((p) => ({ fullName: p.fullName, title: p.title, email: demoEmail(p.fullName), password: DEMO_PASSWORD }));
+
+/**
+ * Seeds the demo organisation in one transaction: all of it or none of it. Idempotent: when
+ * the organisation exists it is left alone, unless `force`, which deletes that organisation
+ * (and the demo accounts that belong to it only) and creates it again. No other
+ * organisation is touched.
+ */
+export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<DemoSeedResult> {
+  const existing = await findDemoOrg(db);
+  if (existing && !opts.force) return { status: 'skipped', organisation: existing, logins: demoLogins() };
+
+  // Hash outside the transaction: argon2 is deliberately slow and PGlite has one connection.
+  const hashes = new Map(await Promise.all(DEMO_PEOPLE.map(async (p) => [p.key, await hashPassword(DEMO_PASSWORD)] as const)));
+
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [DEMO_SEED_LOCK_KEY]);
+    const current = await findDemoOrg(tx);
+    if (current && !opts.force) return { status: 'skipped', organisation: current, logins: demoLogins() };
+    if (current) await deleteDemoOrg(tx, current.id);
+
+    const [org] = await tx.query<{ id: string; slug: string; name: string }>(
+      'insert into organisations (name, slug) values ($1, $2) returning id, slug, name',
+      [DEMO_ORG_NAME, DEMO_ORG_SLUG]
+    );
+
+    const personIds = new Map<string, string>();
+    let adminUserId: string | null = null;
+    for (const p of DEMO_PEOPLE) {
+      const email = demoEmail(p.fullName);
+      // An account left over from an earlier demo (accounts outlive organisations) is reused.
+      const [user] = await tx.query<{ id: string }>(
+        `insert into users (email, display_name, password_hash) values ($1, $2, $3)
+         on conflict ((lower(email))) do update set display_name = excluded.display_name, password_hash = excluded.password_hash
+         returning id`,
+        [email, p.fullName, hashes.get(p.key)]
+      );
+      const [person] = await tx.query<{ id: string }>(
+        'insert into people (organisation_id, full_name, email, user_id, org_role) values ($1, $2, $3, $4, $5) returning id',
+        [org.id, p.fullName, email, user.id, p.orgRole]
+      );
+      personIds.set(p.key, person.id);
+      if (p.orgRole === 'admin') adminUserId ??= user.id;
+    }
+
+    const bodyIds = new Map<string, string>();
+    for (const b of DEMO_BODIES) {
+      const [body] = await tx.query<{ id: string }>(
+        'insert into bodies (organisation_id, parent_id, kind, name, description) values ($1, $2, $3, $4, $5) returning id',
+        [org.id, b.parent ? bodyIds.get(b.parent) : null, b.kind, b.name, b.description]
+      );
+      bodyIds.set(b.key, body.id);
+      for (const m of b.members) {
+        // The same rules as the membership form (an observer never votes, mandate order).
+        const data = validate(addMembershipSchema, { ...m, personId: personIds.get(m.person) });
+        await tx.query(
+          `insert into memberships (body_id, person_id, role, college, affiliation, affiliation_name, voting_right, mandate_start, mandate_end)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [body.id, data.personId, data.role, data.college, data.affiliation, data.affiliationName ?? null, data.votingRight, data.mandateStart ?? null, data.mandateEnd ?? null]
+        );
+      }
+    }
+
+    await recordAudit(tx, { organisationId: org.id, actorUserId: adminUserId, action: 'demo.seeded', data: { force: !!opts.force } });
+    return { status: current ? 'recreated' : 'created', organisation: org, logins: demoLogins() };
+  });
+}
+
+async function findDemoOrg(q: Queryable) {
+  const rows = await q.query<{ id: string; slug: string; name: string }>('select id, slug, name from organisations where slug = $1', [DEMO_ORG_SLUG]);
+  return rows[0] ?? null;
+}
+
+async function deleteDemoOrg(tx: Queryable, organisationId: string): Promise<void> {
+  // Accounts are not owned by an organisation: delete only demo accounts nobody else uses.
+  await tx.query(
+    `delete from users u
+      where u.id in (select user_id from people where organisation_id = $1 and user_id is not null)
+        and lower(u.email) like $2
+        and not exists (select 1 from people o where o.user_id = u.id and o.organisation_id <> $1)`,
+    [organisationId, `%@${DEMO_EMAIL_DOMAIN}`]
+  );
+  // bodies.parent_id is ON DELETE RESTRICT: unhook sub-bodies before the cascade.
+  await tx.query('update bodies set parent_id = null where organisation_id = $1', [organisationId]);
+  await tx.query('delete from organisations where id = $1', [organisationId]);
+}
