@@ -301,7 +301,9 @@ describe('demo data uses invented people only (domain brief: the seeds name real
       .replace(/[’']/g, "'")
       .replace(/\s+/g, ' ');
 
-  it.skipIf(!existsSync(seedsDir))('no demo name, full or surname alone, appears in the seed documents', () => {
+  // The seeds sit beside the repository (../shared) on every machine of this project and in CI;
+  // elsewhere the check is skipped, but never under CI.
+  it.skipIf(!existsSync(seedsDir) && !process.env.CI)('no demo name, full or surname alone, appears in the seed documents', () => {
     const seeds = readdirSync(seedsDir)
       .filter((f) => f.endsWith('.txt'))
       .map((f) => fold(readFileSync(join(seedsDir, f), 'utf8')));
