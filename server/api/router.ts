@@ -50,7 +50,10 @@ export function createApiRouter(services: Services): express.Router {
     req.identity = await services.authenticator.identify(req);
     // A cookie-authenticated change must be JSON: a cross-site form cannot send that without
     // a CORS preflight, which we never grant.
-    if (req.identity.via === 'cookie' && !['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.is('application/json') && req.headers['content-length'] !== '0' && req.body && Object.keys(req.body).length) {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    const sendsContent =
+      req.headers['content-type'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    if (req.identity.via === 'cookie' && unsafe && sendsContent && !req.is('application/json')) {
       return next(new AppError('bad_request', bi('Envoyez du JSON (Content-Type: application/json).', 'Send JSON (Content-Type: application/json).')));
     }
     next();

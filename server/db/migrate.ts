@@ -88,6 +88,20 @@ export function splitSql(sql: string): string[] {
       i += dollarTag.length;
       continue;
     }
+    if (rest.startsWith('/*')) {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      current += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (ch === '"') {
+      const end = sql.indexOf('"', i + 1);
+      const stop = end === -1 ? sql.length : end + 1;
+      current += sql.slice(i, stop);
+      i = stop;
+      continue;
+    }
     if (ch === "'") {
       const end = sql.indexOf("'", i + 1);
       const stop = end === -1 ? sql.length : end + 1;

@@ -13,6 +13,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   // An idle client that loses its connection emits 'error' on the pool; without a listener Node exits.
   pool.on('error', () => {});
   let listener: pg.Client | null = null;
+  let closed = false;
   const handlers = new Map<string, Set<(payload: string) => void>>();
 
   async function getListener(): Promise<pg.Client> {
@@ -78,6 +79,8 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
       await pool.query('select 1');
     },
     async close() {
+      if (closed) return;
+      closed = true;
       if (listener) await listener.end().catch(() => {});
       await pool.end();
     }

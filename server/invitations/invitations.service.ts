@@ -222,6 +222,10 @@ export class InvitationService {
           throw err;
         }
       }
+      const already = await tx.query('select 1 from people where organisation_id = $1 and user_id = $2', [row.organisation_id, userId]);
+      if (already.length) {
+        throw Errors.conflict(bi('Ce compte fait déjà partie de cette organisation.', 'This account already belongs to this organisation.'), 'email');
+      }
       const linked = await tx.query('update people set user_id = $2, email = coalesce(email, $3) where id = $1 and user_id is null returning id', [
         row.person_id,
         userId,

@@ -19,8 +19,12 @@ function fieldsFor(schema: z.ZodType, input: unknown, locale: Locale): Record<st
     if (res.success) return {};
     const fields: Record<string, string> = {};
     for (const issue of res.error.issues) {
-      const key = issue.path.length ? issue.path.join('.') : '_';
-      fields[key] ??= issue.message;
+      // An unknown field is reported on the object; name the field itself.
+      const keys =
+        issue.code === 'unrecognized_keys'
+          ? issue.keys.map((k) => [...issue.path, k].join('.'))
+          : [issue.path.length ? issue.path.join('.') : '_'];
+      for (const key of keys) fields[key] ??= issue.message;
     }
     return fields;
   } finally {

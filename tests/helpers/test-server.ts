@@ -142,12 +142,19 @@ export function cookieFrom(headers: Headers): string {
 // ---------------------------------------------------------------------------------------------
 // First-run setup.
 
-export const ADMIN = {
+export interface SetupInput {
+  organisationName: string;
+  adminName: string;
+  email: string;
+  password: string;
+}
+
+export const ADMIN: Readonly<SetupInput> = {
   organisationName: 'Office 64 de l’Habitat',
   adminName: 'Claire Etcheverry',
   email: 'claire@office64.test',
   password: 'mot-de-passe-solide-64'
-} as const;
+};
 
 export interface AdminSession {
   /** Cookie header carrying the admin's session. */
@@ -161,7 +168,7 @@ export interface AdminSession {
 }
 
 /** POST /api/v1/setup on a fresh install: the first organisation and its administrator, logged in. */
-export async function setupAdmin(baseUrl: string, input: Partial<typeof ADMIN> = {}): Promise<AdminSession> {
+export async function setupAdmin(baseUrl: string, input: Partial<SetupInput> = {}): Promise<AdminSession> {
   const body = { ...ADMIN, ...input };
   const res = await api(baseUrl).post('/setup', body);
   if (res.status !== 201) throw new Error(`setup answered ${res.status}: ${JSON.stringify(res.json)}`);
