@@ -11,6 +11,7 @@ import { GuestService } from './guests/guests.service.ts';
 import { RequestAuthenticator } from './http/request-auth.ts';
 import { InvitationService } from './invitations/invitations.service.ts';
 import type { Mailer } from './mail/mailer.ts';
+import { MeetingService } from './meetings/meetings.service.ts';
 import { OrganisationService } from './organisations/organisations.service.ts';
 import { PeopleService } from './people/people.service.ts';
 
@@ -31,6 +32,7 @@ export interface Services {
   people: PeopleService;
   invitations: InvitationService;
   guests: GuestService;
+  meetings: MeetingService;
 }
 
 export function buildServices(config: Config, logger: Logger, db: Db, mailer: Mailer): Services {
@@ -54,6 +56,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     bodies: new BodyService(db, access),
     people: new PeopleService(db, access),
     invitations: new InvitationService(db, access, mailer, logger),
-    guests
+    guests,
+    meetings: new MeetingService(db, access, mailer, logger)
   };
 }

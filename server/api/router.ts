@@ -7,6 +7,7 @@ import { sessionCookieOptions, type RequestIdentity } from '../http/request-auth
 import { openApiDocument } from './openapi.ts';
 import { tokenNameSchema } from '../auth/api-tokens.ts';
 import { validate } from '../shared/validate.ts';
+import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -59,7 +60,7 @@ export function createApiRouter(services: Services): express.Router {
     next();
   });
 
-  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId']) {
+  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId', 'meetingId', 'itemId']) {
     r.param(p, (_req, _res, next, value: string) => {
       next(UUID.test(value) ? undefined : Errors.notFound(bi('Ressource', 'Resource')));
     });
@@ -223,6 +224,8 @@ export function createApiRouter(services: Services): express.Router {
     if (!req.identity?.guest) throw Errors.unauthorised();
     res.json({ guest: req.identity.guest });
   });
+
+  registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
 
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));
 

@@ -48,4 +48,19 @@ describe('policy', () => {
     const a = access({ isPlatformAdmin: true });
     expect(policy.managePeople(a)).toBe(true);
   });
+
+  it('keeps a meeting to its body: a member of another body cannot join the room', () => {
+    const a = access({ bodyRoles: { ccl: 'member' } });
+    expect(policy.viewMeeting(a, 'ccl')).toBe(true);
+    expect(policy.viewMeeting(a, 'other')).toBe(false);
+    expect(policy.viewMeeting(access({ orgRole: 'admin' }), 'other')).toBe(true);
+  });
+
+  it('lets the chair and secretary run a meeting, and members take part, but not observers', () => {
+    expect(policy.manageMeeting(access({ bodyRoles: { b: 'chair' } }), 'b')).toBe(true);
+    expect(policy.manageMeeting(access({ bodyRoles: { b: 'secretary' } }), 'b')).toBe(true);
+    expect(policy.manageMeeting(access({ bodyRoles: { b: 'member' } }), 'b')).toBe(false);
+    expect(policy.takePartInMeeting(access({ bodyRoles: { b: 'member' } }), 'b')).toBe(true);
+    expect(policy.takePartInMeeting(access({ bodyRoles: { b: 'observer' } }), 'b')).toBe(false);
+  });
 });

@@ -36,5 +36,15 @@ export const policy = {
     return !!role && role !== 'observer';
   },
   readBodyDocuments: (a: OrgAccess | null) => !!a,
+  /** Meetings are for the body's members (and organisation admins): a member of another body cannot join the room. */
+  viewMeeting: (a: OrgAccess | null, bodyId: string) => isOrgAdmin(a) || (!!a && !!a.bodyRoles[bodyId]),
+  /** Convene, run the room, check others in, keep the agenda: the body's chair, secretary or admin. */
+  manageMeeting: (a: OrgAccess | null, bodyId: string) =>
+    isOrgAdmin(a) || (!!a && ['admin', 'secretary', 'chair'].includes(a.bodyRoles[bodyId] ?? '')),
+  /** Propose agenda items, check oneself in, ask to speak, give a proxy: members who are not observers. */
+  takePartInMeeting: (a: OrgAccess | null, bodyId: string) => {
+    const role = a?.bodyRoles[bodyId];
+    return !!role && role !== 'observer';
+  },
   createGuestCode: (a: OrgAccess | null) => isOrgAdmin(a) || (!!a && Object.values(a.bodyRoles).some((r) => r === 'admin' || r === 'secretary' || r === 'chair'))
 };

@@ -15,6 +15,7 @@ import { policy } from '../auth/policy.ts';
 import type { Services } from '../services.ts';
 import { AppError, Errors, bi, toApiError } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
+import { broadcastMeetingChanges, registerMeetingHandlers } from '../meetings/meetings.handlers.ts';
 
 export type ConcertoIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -76,7 +77,13 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
       const user = { id: data.principal.id, email: '', displayName: data.principal.name, locale: data.principal.locale, isPlatformAdmin: !!data.principal.isPlatformAdmin };
       return policy.viewBody(await services.access.forOrganisation(user, orgId));
     }
-    // Meetings and workshops register their own checks with their issues; until then, refuse.
+    // A meeting's room is joined through 'meeting:join' (which sends its state); presence there is
+    // for the same people.
+    if (kind === 'meeting') {
+      const user = { id: data.principal.id, email: '', displayName: data.principal.name, locale: data.principal.locale, isPlatformAdmin: !!data.principal.isPlatformAdmin };
+      return services.meetings.canView(user, id);
+    }
+    // Workshops register their own check with their issue; until then, refuse.
     return false;
   };
 
@@ -85,8 +92,11 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
     ack({ ok: false, error: toApiError(err, locale) });
   };
 
+  broadcastMeetingChanges(io, services);
+
   io.on('connection', (socket) => {
     const locale = socket.data.principal.locale;
+    registerMeetingHandlers(socket, services);
 
     socket.on('session:whoami', (ack) => {
       if (typeof ack !== 'function') return;

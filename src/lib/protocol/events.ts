@@ -1,4 +1,7 @@
 import type { Ack } from './result.ts';
+import type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
+
+export type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 
 /**
  * The realtime protocol shared by the browser and the server. Event names are `domain:verb`.
@@ -26,11 +29,34 @@ export interface PresenceState {
 export interface ServerToClientEvents {
   /** Someone joined or left a room the client is in. */
   'presence:changed': (state: PresenceState) => void;
+  /** The whole live state of a meeting after a committed change; keep the highest `rev`. */
+  'meeting:state': (state: MeetingState) => void;
 }
+
+/** Payloads are validated by the server (server/meetings/meetings.schemas.ts); see docs/API.md. */
+type MeetingCall<P, R = null> = (payload: P, ack: (res: Ack<R>) => void) => void;
+type WithMeeting<P = object> = P & { meetingId: string };
 
 export interface ClientToServerEvents {
   'presence:join': (payload: { room: string }, ack: (res: Ack<PresenceState>) => void) => void;
   'presence:leave': (payload: { room: string }, ack: (res: Ack<null>) => void) => void;
+  /** Joins a meeting's room; answers the full current state (also after a reconnect) and what the asker may do. */
+  'meeting:join': MeetingCall<{ meetingId: string }, { state: MeetingState; capabilities: MeetingCapabilities }>;
+  'meeting:leave': MeetingCall<{ meetingId: string }>;
+  'meeting:transition': MeetingCall<WithMeeting<{ to: 'draft' | 'convened' | 'live' | 'closed' }>>;
+  'meeting:attendance': MeetingCall<WithMeeting<{ personId: string; status: string; proxyHolderId?: string | null; checkinCode?: string }>>;
+  'meeting:depart': MeetingCall<WithMeeting<{ personId: string }>>;
+  'meeting:current-item': MeetingCall<WithMeeting<{ itemId: string | null }>>;
+  'agenda:add': MeetingCall<WithMeeting<{ title: string; kind?: string; presenter?: string; plannedMinutes?: number; description?: string; parentId?: string | null; afterId?: string | null }>, { itemId: string }>;
+  'agenda:update': MeetingCall<{ itemId: string; baseVersion?: number; title?: string; kind?: string; presenter?: string; plannedMinutes?: number; description?: string; notes?: string }>;
+  'agenda:move': MeetingCall<{ itemId: string; afterId: string | null; parentId?: string | null }>;
+  'agenda:remove': MeetingCall<{ itemId: string }>;
+  'agenda:decide': MeetingCall<{ itemId: string; accept: boolean; reason?: string }>;
+  'queue:open': MeetingCall<WithMeeting<{ open: boolean }>>;
+  'queue:request': MeetingCall<WithMeeting<{ personId?: string; source?: 'room' | 'remote' }>>;
+  'queue:withdraw': MeetingCall<WithMeeting<{ requestId: string }>>;
+  'queue:grant': MeetingCall<WithMeeting<{ requestId: string }>>;
+  'queue:end': MeetingCall<WithMeeting>;
   /** Who the server thinks this connection is; useful after a reconnect. */
   'session:whoami': (ack: (res: Ack<PresentPerson>) => void) => void;
 }

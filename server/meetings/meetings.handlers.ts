@@ -1,0 +1,138 @@
+import type { Socket } from 'socket.io';
+import { z } from 'zod';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol/events.ts';
+import type { Ack } from '../../src/lib/protocol/result.ts';
+import type { AuthUser } from '../auth/sessions.ts';
+import type { ConcertoIo } from '../realtime/socket-server.ts';
+import type { Services } from '../services.ts';
+import { AppError, Errors, toApiError } from '../shared/app-error.ts';
+import { fields, validate } from '../shared/validate.ts';
+
+type ConcertoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const meetingIdSchema = z.object({ meetingId: fields.uuid() }).loose();
+const itemIdSchema = z.object({ itemId: fields.uuid() }).loose();
+export const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
+
+/**
+ * Broadcasts a meeting's state to its room after each committed change. Builds that overlap
+ * are coalesced: while one snapshot is being built, further changes mark the meeting dirty and
+ * one more snapshot follows, so the last state always goes out and a burst costs two builds.
+ */
+export function broadcastMeetingChanges(io: ConcertoIo, services: Services): () => void {
+  const building = new Set<string>();
+  const dirty = new Set<string>();
+  const run = async (meetingId: string) => {
+    building.add(meetingId);
+    try {
+      do {
+        dirty.delete(meetingId);
+        const state = await services.meetings.snapshot(meetingId);
+        io.to(meetingRoom(meetingId)).emit('meeting:state', state);
+      } while (dirty.has(meetingId));
+    } catch (err) {
+      services.logger.error({ err, meetingId }, 'meeting broadcast failed');
+    } finally {
+      building.delete(meetingId);
+    }
+  };
+  return services.meetings.onChange((meetingId) => {
+    if (building.has(meetingId)) dirty.add(meetingId);
+    else void run(meetingId);
+  });
+}
+
+/** Meeting events on one connection: each is authorised by the meeting service and validated. */
+export function registerMeetingHandlers(socket: ConcertoSocket, services: Services): void {
+  const { meetings } = services;
+  const principal = socket.data.principal;
+  const locale = principal.locale;
+  const actor = (): AuthUser => {
+    if (principal.kind !== 'user') throw Errors.forbidden();
+    return { id: principal.id, email: '', displayName: principal.name, locale, isPlatformAdmin: !!principal.isPlatformAdmin };
+  };
+
+  function on<P, R>(event: keyof ClientToServerEvents, handler: (payload: P) => Promise<R>) {
+    (socket.on as (ev: string, fn: (payload: P, ack: (res: Ack<R>) => void) => void) => void)(event, async (payload, ack) => {
+      if (typeof ack !== 'function') return;
+      try {
+        ack({ ok: true, data: await handler(payload) });
+      } catch (err) {
+        if (!(err instanceof AppError)) services.logger.error({ err, event }, 'meeting handler failed');
+        ack({ ok: false, error: toApiError(err, locale) });
+      }
+    });
+  }
+  const meetingIdOf = (payload: unknown) => validate(meetingIdSchema, payload).meetingId;
+  const itemIdOf = (payload: unknown) => validate(itemIdSchema, payload).itemId;
+  const strip = <T extends object>(payload: T, ...keys: string[]) =>
+    Object.fromEntries(Object.entries(payload ?? {}).filter(([k]) => !keys.includes(k)));
+
+  on('meeting:join', async (payload: unknown) => {
+    const meetingId = meetingIdOf(payload);
+    const capabilities = await meetings.capabilities(actor(), meetingId);
+    await socket.join(meetingRoom(meetingId));
+    // Read after joining: a change committed in between is then either in this state or broadcast after it.
+    return { state: await meetings.snapshot(meetingId), capabilities };
+  });
+  on('meeting:leave', async (payload: unknown) => {
+    await socket.leave(meetingRoom(meetingIdOf(payload)));
+    return null;
+  });
+  on('meeting:transition', async (p: object) => {
+    await meetings.transition(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('meeting:attendance', async (p: object) => {
+    await meetings.setAttendance(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('meeting:depart', async (p: object) => {
+    await meetings.depart(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('meeting:current-item', async (p: object) => {
+    await meetings.setCurrentItem(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('agenda:add', async (p: object) => {
+    const item = await meetings.addItem(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return { itemId: item.id };
+  });
+  on('agenda:update', async (p: object) => {
+    await meetings.updateItem(actor(), itemIdOf(p), strip(p, 'itemId'));
+    return null;
+  });
+  on('agenda:move', async (p: object) => {
+    await meetings.moveItem(actor(), itemIdOf(p), strip(p, 'itemId'));
+    return null;
+  });
+  on('agenda:remove', async (p: object) => {
+    await meetings.removeItem(actor(), itemIdOf(p));
+    return null;
+  });
+  on('agenda:decide', async (p: object) => {
+    await meetings.decideProposal(actor(), itemIdOf(p), strip(p, 'itemId'));
+    return null;
+  });
+  on('queue:open', async (p: object) => {
+    await meetings.setQueueOpen(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('queue:request', async (p: object) => {
+    await meetings.requestFloor(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('queue:withdraw', async (p: object) => {
+    await meetings.withdrawFloor(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('queue:grant', async (p: object) => {
+    await meetings.grantFloor(actor(), meetingIdOf(p), strip(p, 'meetingId'));
+    return null;
+  });
+  on('queue:end', async (p: object) => {
+    await meetings.endFloor(actor(), meetingIdOf(p));
+    return null;
+  });
+}
