@@ -1,6 +1,8 @@
 import type { Request, Router } from 'express';
 import type { Services } from '../services.ts';
 import { meetingToIcs } from './ics.ts';
+import { agendaPdf } from './agenda-pdf.ts';
+import { localeOf } from '../api/router.ts';
 
 /** Meetings under /api/v1 (mounted by server/api/router.ts, which has authenticated the request). */
 export function registerMeetingRoutes(r: Router, services: Services, baseUrlOf: (req: Request) => string): void {
@@ -47,6 +49,12 @@ export function registerMeetingRoutes(r: Router, services: Services, baseUrlOf: 
       status: state.meeting.status
     });
     res.type('text/calendar; charset=utf-8').attachment(`convocation-${state.meeting.startsAt.slice(0, 10)}.ics`).send(ics);
+  });
+
+  r.get('/meetings/:meetingId/agenda.pdf', async (req, res) => {
+    const state = await meetings.state(user(req), id(req, 'meetingId'));
+    const pdf = await agendaPdf(state, localeOf(req));
+    res.type('application/pdf').attachment(`ordre-du-jour-${state.meeting.startsAt.slice(0, 10)}.pdf`).send(pdf);
   });
 
   r.post('/meetings/:meetingId/agenda', async (req, res) => {
