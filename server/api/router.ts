@@ -111,7 +111,7 @@ export function createApiRouter(services: Services): express.Router {
     res.json({ user: u, organisations: await organisations.listForUser(u) });
   });
   r.post('/auth/password', async (req, res) => {
-    await auth.changePassword(requireUser(req), body(req));
+    await auth.changePassword(requireUser(req), body(req), req.identity?.session?.id);
     res.json({ ok: true });
   });
   r.get('/auth/tokens', async (req, res) => {

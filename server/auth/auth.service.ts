@@ -54,7 +54,8 @@ export class AuthService {
     return { token, expiresAt: session.expiresAt, user: toAuthUser(row) };
   }
 
-  async changePassword(user: AuthUser, input: unknown): Promise<void> {
+  /** Changes the password and ends every other session of the account (the current one stays). */
+  async changePassword(user: AuthUser, input: unknown, keepSessionId?: string): Promise<void> {
     const data = validate(changePasswordSchema, input);
     const [row] = await this.db.query<{ password_hash: string | null }>('select password_hash from users where id = $1', [user.id]);
     if (!row?.password_hash || !(await verifyPassword(row.password_hash, data.currentPassword))) {
@@ -63,6 +64,7 @@ export class AuthService {
       });
     }
     await this.db.query('update users set password_hash = $2 where id = $1', [user.id, await hashPassword(data.newPassword)]);
+    await this.db.query('delete from sessions where user_id = $1 and id is distinct from $2', [user.id, keepSessionId ?? null]);
   }
 
   async setLocale(user: AuthUser, locale: 'fr' | 'en'): Promise<void> {

@@ -22,11 +22,19 @@ const STATUS: Record<ErrorCode, number> = {
   internal: 500
 };
 
+// The SvelteKit server bundle carries its own copy of this module, so a plain `instanceof` would
+// not recognise an error thrown by the services; instances carry a registered symbol instead.
+const APP_ERROR = Symbol.for('concerto.AppError');
+
 /**
  * An expected failure with a message for the person who caused it. Only these reach a
  * client; anything else becomes `internal` with no detail (the log keeps the stack).
  */
 export class AppError extends Error {
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[APP_ERROR] === true;
+  }
+  readonly [APP_ERROR] = true;
   readonly status: number;
   constructor(
     readonly code: ErrorCode,
