@@ -2,13 +2,14 @@ import type { Db } from './db/db.ts';
 import type { AuthUser } from './auth/sessions.ts';
 import type { BodyRole, OrgAccess, OrgRole } from './auth/policy.ts';
 import { Errors, bi } from './shared/app-error.ts';
+import { isUuid } from './shared/validate.ts';
 
 /** Resolves what a user is in one organisation, for the policy module. */
 export class AccessService {
   constructor(private readonly db: Db) {}
 
   async forOrganisation(user: AuthUser | null, organisationId: string): Promise<OrgAccess | null> {
-    if (!user) return null;
+    if (!user || !isUuid(organisationId)) return null;
     const rows = await this.db.query<{ person_id: string; org_role: OrgRole; body_id: string | null; role: BodyRole | null }>(
       `select p.id as person_id, p.org_role, m.body_id, m.role
          from people p left join memberships m on m.person_id = p.id
@@ -42,6 +43,7 @@ export class AccessService {
   }
 
   async organisationOfBody(bodyId: string): Promise<string | null> {
+    if (!isUuid(bodyId)) return null;
     const rows = await this.db.query<{ organisation_id: string }>('select organisation_id from bodies where id = $1', [bodyId]);
     return rows[0]?.organisation_id ?? null;
   }

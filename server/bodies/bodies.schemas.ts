@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, msg, text } from '../shared/validate.ts';
+import { blankable, fields, msg, text } from '../shared/validate.ts';
 
 export const BODY_KINDS = ['ccl', 'ccl_local', 'working_group', 'board', 'workshop_group', 'other'] as const;
 export type BodyKind = (typeof BODY_KINDS)[number];
@@ -9,9 +9,7 @@ const kind = z.enum(BODY_KINDS, { error: text(
     'Unknown body type (CCL, local CCL, working group, board, workshop group, other).'
   )
 });
-const parentId = z
-  .union([fields.uuid(), z.literal('').transform(() => null), z.null()])
-  .optional();
+const parentId = blankable(fields.uuid()).optional();
 
 export const createBodySchema = z.object({
   name: fields.name(2, 200),

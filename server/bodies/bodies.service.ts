@@ -4,7 +4,7 @@ import { policy, type BodyRole } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { Errors, bi } from '../shared/app-error.ts';
-import { validate } from '../shared/validate.ts';
+import { isUuid, validate } from '../shared/validate.ts';
 import { createBodySchema, updateBodySchema, type BodyKind } from './bodies.schemas.ts';
 
 export interface Body {
@@ -66,6 +66,7 @@ export class BodyService {
   /** Finds a body and checks the asker may see it; unknown and not-visible look the same. */
   async get(actor: AuthUser | null, bodyId: string): Promise<Body> {
     if (!actor) throw Errors.unauthorised();
+    if (!isUuid(bodyId)) throw Errors.notFound(BODY_NOT_FOUND);
     const rows = await this.db.query<BodyRow>(
       `select b.*, (select count(*)::int from memberships m where m.body_id = b.id) as member_count
          from bodies b where b.id = $1 and b.archived_at is null`,

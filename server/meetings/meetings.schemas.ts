@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fields, msg, text } from '../shared/validate.ts';
+import { blankable, fields, msg, text } from '../shared/validate.ts';
 import { parseDateTime } from '../shared/time.ts';
 
 const dateTime = z
@@ -54,9 +54,9 @@ export const addItemSchema = z.object({
   presenter: longText(200).default(''),
   plannedMinutes: minutes.default(10),
   description: longText(10_000).default(''),
-  parentId: z.union([fields.uuid(), z.literal('').transform(() => null), z.null()]).optional(),
+  parentId: blankable(fields.uuid()).optional(),
   /** Insert after this item (same level); absent: at the end. */
-  afterId: z.union([fields.uuid(), z.literal('').transform(() => null), z.null()]).optional()
+  afterId: blankable(fields.uuid()).optional()
 });
 
 export const updateItemSchema = z
@@ -73,8 +73,8 @@ export const updateItemSchema = z
   .strict();
 
 export const moveItemSchema = z.object({
-  afterId: z.union([fields.uuid(), z.null()]),
-  parentId: z.union([fields.uuid(), z.null()]).optional()
+  afterId: fields.uuid().nullable(),
+  parentId: fields.uuid().nullable().optional()
 });
 
 export const decideProposalSchema = z.object({
@@ -88,14 +88,14 @@ export const attendanceSchema = z.object({
   status: z.enum(ATTENDANCE_STATUSES, {
     error: text('Présence inconnue (présent en salle, à distance, excusé, absent, représenté).', 'Unknown attendance (in the room, remote, excused, absent, represented).')
   }),
-  proxyHolderId: z.union([fields.uuid(), z.null()]).optional(),
+  proxyHolderId: fields.uuid().nullable().optional(),
   /** Room check-in by QR code: the code shown in the room. */
   checkinCode: z.string().max(64).optional()
 });
 
 export const departSchema = z.object({ personId: fields.uuid() });
 
-export const currentItemSchema = z.object({ itemId: z.union([fields.uuid(), z.null()]) });
+export const currentItemSchema = z.object({ itemId: fields.uuid().nullable() });
 
 export const requestFloorSchema = z.object({
   /** Absent: the asker themselves (remote). A secretary records a raised hand in the room for someone. */

@@ -1,17 +1,13 @@
 import { z } from 'zod';
-import { fields, msg, text } from '../shared/validate.ts';
+import { blankable, fields, msg, text } from '../shared/validate.ts';
 
-const optionalEmail = z.union([fields.email(), z.literal('').transform(() => null), z.null()]).optional();
-const phone = z
-  .union([
-    z
-      .string()
-      .trim()
-      .regex(/^\+?[0-9 .()-]{6,25}$/, msg('Numéro de téléphone invalide (exemple : 06 12 34 56 78).', 'Invalid phone number (example: +33 6 12 34 56 78).')),
-    z.literal('').transform(() => null),
-    z.null()
-  ])
-  .optional();
+const optionalEmail = blankable(fields.email()).optional();
+const phone = blankable(
+  z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .()-]{6,25}$/, msg('Numéro de téléphone invalide (exemple : 06 12 34 56 78).', 'Invalid phone number (example: +33 6 12 34 56 78).'))
+).optional();
 const orgRole = z.enum(['admin', 'member'], { error: text('Rôle inconnu (admin ou membre).', 'Unknown role (admin or member).') });
 
 export const createPersonSchema = z.object({
@@ -29,13 +25,7 @@ export const ROLES = ['admin', 'secretary', 'chair', 'member', 'observer'] as co
 export const COLLEGES = ['landlord', 'tenant', 'other'] as const;
 export const AFFILIATIONS = ['afoc', 'cgl', 'clcv', 'cnl', 'csf', 'other_association', 'none'] as const;
 
-const isoDate = z
-  .union([
-    z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('Date attendue au format AAAA-MM-JJ.', 'Date expected as YYYY-MM-DD.')),
-    z.literal('').transform(() => null),
-    z.null()
-  ])
-  .optional();
+const isoDate = blankable(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, msg('Date attendue au format AAAA-MM-JJ.', 'Date expected as YYYY-MM-DD.'))).optional();
 
 const role = z.enum(ROLES, { error: text('Rôle inconnu (admin, secrétaire, président, membre, observateur).', 'Unknown role (admin, secretary, chair, member, observer).')
 });
@@ -49,7 +39,7 @@ const membershipFields = {
   role,
   college,
   affiliation: affiliation.default('none'),
-  affiliationName: z.union([z.string().trim().max(120, msg('Au plus 120 caractères.', 'At most 120 characters.')), z.null()]).optional(),
+  affiliationName: blankable(z.string().trim().max(120, msg('Au plus 120 caractères.', 'At most 120 characters.'))).optional(),
   votingRight: checkbox.default(false),
   mandateStart: isoDate,
   mandateEnd: isoDate
@@ -60,12 +50,17 @@ const mandateOrder = (d: { mandateStart?: string | null; mandateEnd?: string | n
 const mandateMsg = { error: text('La fin du mandat précède son début.', 'The mandate ends before it starts.'), path: ['mandateEnd'] };
 // Domain brief: observers, guests and experts see but do not vote.
 const observerNoVote = (d: { role?: string; votingRight?: boolean }) => !(d.role === 'observer' && d.votingRight);
+// Domain brief: non-affiliated associations take part too; they are named.
+const namedAssociation = (d: { affiliation?: string; affiliationName?: string | null }) =>
+  d.affiliation !== 'other_association' || !!d.affiliationName?.trim();
+const associationMsg = { error: text("Indiquez le nom de l'association.", 'Give the name of the association.'), path: ['affiliationName'] };
 const observerMsg = { error: text("Un observateur n'a pas le droit de vote.", 'An observer has no voting right.'), path: ['votingRight'] };
 
 export const addMembershipSchema = z
   .object({ personId: fields.uuid(), ...membershipFields })
   .refine(mandateOrder, mandateMsg)
-  .refine(observerNoVote, observerMsg);
+  .refine(observerNoVote, observerMsg)
+  .refine(namedAssociation, associationMsg);
 
 export const updateMembershipSchema = z
   .object({
@@ -79,4 +74,5 @@ export const updateMembershipSchema = z
   })
   .strict()
   .refine(mandateOrder, mandateMsg)
-  .refine(observerNoVote, observerMsg);
+  .refine(observerNoVote, observerMsg)
+  .refine(namedAssociation, associationMsg);

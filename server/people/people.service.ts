@@ -5,7 +5,7 @@ import { policy, type BodyRole, type OrgRole } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { Errors, bi } from '../shared/app-error.ts';
-import { validate } from '../shared/validate.ts';
+import { isUuid, validate } from '../shared/validate.ts';
 import type { AFFILIATIONS, COLLEGES } from './people.schemas.ts';
 import { addMembershipSchema, createPersonSchema, updateMembershipSchema, updatePersonSchema } from './people.schemas.ts';
 
@@ -111,6 +111,7 @@ export class PeopleService {
 
   async get(actor: AuthUser | null, personId: string): Promise<Person> {
     if (!actor) throw Errors.unauthorised();
+    if (!isUuid(personId)) throw Errors.notFound(PERSON);
     const rows = await this.db.query<PersonRow>(`${PERSON_SELECT} where p.id = $1`, [personId]);
     if (!rows[0]) throw Errors.notFound(PERSON);
     const a = await this.access.forOrganisation(actor, rows[0].organisation_id);
@@ -229,6 +230,8 @@ export class PeopleService {
     // Re-check the cross-field rules on the merged record, not only on the patch.
     validate(updateMembershipSchema, {
       role: merged.role,
+      affiliation: merged.affiliation,
+      affiliationName: merged.affiliationName,
       votingRight: merged.votingRight,
       mandateStart: merged.mandateStart,
       mandateEnd: merged.mandateEnd
@@ -253,6 +256,7 @@ export class PeopleService {
 
   async getMembership(actor: AuthUser | null, membershipId: string): Promise<Membership> {
     if (!actor) throw Errors.unauthorised();
+    if (!isUuid(membershipId)) throw Errors.notFound(MEMBERSHIP);
     const rows = await this.db.query<MembershipRow & { organisation_id: string }>(
       `select m.*, p.full_name, p.organisation_id from memberships m join people p on p.id = m.person_id where m.id = $1`,
       [membershipId]
@@ -264,7 +268,7 @@ export class PeopleService {
   }
 
   private async orgOfBody(bodyId: string): Promise<string> {
-    const orgId = /^[0-9a-f-]{36}$/i.test(bodyId) ? await this.access.organisationOfBody(bodyId) : null;
+    const orgId = isUuid(bodyId) ? await this.access.organisationOfBody(bodyId) : null;
     if (!orgId) throw Errors.notFound(bi('Instance', 'Body'));
     return orgId;
   }

@@ -54,6 +54,16 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown): z.outp
   );
 }
 
+/**
+ * An optional form field: an empty string (what an untouched input sends) means null, and any
+ * other value must pass `schema`, whose own message is then the one shown.
+ */
+export const blankable = <S extends z.ZodType>(schema: S) => z.preprocess((v) => (v === '' ? null : v), schema.nullable());
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids from URLs are checked before they reach SQL, where a malformed uuid is an error, not a miss. */
+export const isUuid = (s: string) => UUID.test(s);
+
 /** Common field schemas with bilingual messages. */
 export const fields = {
   email: () =>

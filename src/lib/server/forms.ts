@@ -1,4 +1,5 @@
 import { fail, isRedirect, type ActionFailure } from '@sveltejs/kit';
+import { m } from '$lib/paraglide/messages';
 import { AppError, toApiError } from '../../../server/shared/app-error.ts';
 
 export interface FormFailure {
@@ -25,5 +26,8 @@ export function formFailure(err: unknown, locale: 'fr' | 'en', values: Record<st
   if (isRedirect(err) || !(err instanceof AppError)) throw err;
   const api = toApiError(err, locale);
   const kept = Object.fromEntries(Object.entries(values).filter(([k]) => !SECRET.test(k)));
-  return fail(err.status, { message: api.message, fields: api.fields ?? {}, values: kept });
+  // Beside each field its own message; the summary then says so in plain words rather than
+  // naming fields by their code names.
+  const message = err.code === 'validation_failed' && api.fields && Object.keys(api.fields).length ? m.common_form_check_fields() : api.message;
+  return fail(err.status, { message, fields: api.fields ?? {}, values: kept });
 }

@@ -1,8 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
-import { readForm } from '$lib/server/forms';
+import { readForm, formFailure } from '$lib/server/forms';
 import { GUEST_COOKIE } from '../../../server/shared/cookie-names.ts';
-import { serviceFailure } from '../account/service-errors.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Meetings happen in France (metropolitan time); the guest's phone may be set to anything.
@@ -29,7 +28,7 @@ export const actions: Actions = {
         expires: new Date(joined.guest.expiresAt)
       });
     } catch (err) {
-      return serviceFailure(err, locals.locale, values);
+      return formFailure(err, locals.locale, values);
     }
     redirect(303, localizeHref('/join'));
   },

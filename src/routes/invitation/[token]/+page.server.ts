@@ -1,9 +1,8 @@
 import { error, redirect } from '@sveltejs/kit';
 import { localizeHref } from '$lib/paraglide/runtime';
-import { readForm } from '$lib/server/forms';
+import { readForm, formFailure } from '$lib/server/forms';
 import { AppError } from '../../../../server/shared/app-error.ts';
 import { SESSION_COOKIE } from '../../../../server/shared/cookie-names.ts';
-import { adoptAppError, serviceFailure } from '../../account/service-errors.server.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
@@ -13,7 +12,7 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
     const preview = await locals.services.invitations.preview(params.token);
     return { preview };
   } catch (thrown) {
-    const err = adoptAppError(thrown);
+    const err = thrown;
     // Expired, used, cancelled or mistyped: the service's own words, on the route's error page.
     if (err instanceof AppError && err.code === 'not_found') error(404, { message: err.text[locals.locale], code: 'invitation_invalid' });
     throw err;
@@ -45,7 +44,7 @@ export const actions: Actions = {
         slug = organisations.find((o) => o.id === accepted.organisationId)?.slug ?? null;
       }
     } catch (err) {
-      return serviceFailure(err, locals.locale, values);
+      return formFailure(err, locals.locale, values);
     }
     redirect(303, localizeHref(slug ? `/o/${slug}` : '/'));
   }
