@@ -2,7 +2,7 @@
  * Live-room fan-out (issue 4): 300 participants, each a real member account on a real
  * socket.io-client connection with its session cookie, in one live meeting of 10 agenda items.
  * The secretary changes the current item 50 times, one change at a time: each change waits
- * until all 300 have received the 'meeting:state' that shows it. Per change we measure the time
+ * until all 300 have received the 'meeting:patch' that shows it. Per change we measure the time
  * from the secretary's emit to the LAST participant receiving that state; median and p99.
  * Server memory per participant: the server's VmRSS (after a GC) before and after the
  * participants connect and join, divided by their number.
@@ -434,9 +434,11 @@ async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): 
     const after = await server.request<{ rssKb: number; heapUsedKb: number; gc: boolean }>({ type: 'memory' });
 
     let statePayload: unknown = null;
-    const matches = (state: any, k: number) => {
-      if (state?.meeting?.currentItemId !== items[k % ITEMS]) return false;
-      statePayload = state;
+    // Broadcasts are 'meeting:patch' (src/lib/protocol/meeting-patch.ts): a participant has the
+    // change when a patch carries the new current item.
+    const matches = (patch: any, k: number) => {
+      if (patch?.changes?.meeting?.currentItemId !== items[k % ITEMS]) return false;
+      statePayload = patch;
       return true;
     };
     const send = (k: number, acked: () => void) => {
@@ -445,10 +447,10 @@ async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): 
         acked();
       });
     };
-    await fanOut(participants, 'meeting:state', WARMUP_CHANGES, (k, acked) => send(k + 1, acked), (s, k) => matches(s, k + 1));
+    await fanOut(participants, 'meeting:patch', WARMUP_CHANGES, (k, acked) => send(k + 1, acked), (s, k) => matches(s, k + 1));
     // Starts on an item other than the one the warm-up left current.
     await server.request({ type: 'profile', on: true });
-    const fan = await fanOut(participants, 'meeting:state', CHANGES, (k, acked) => send(k + WARMUP_CHANGES + 1, acked), (s, k) => matches(s, k + WARMUP_CHANGES + 1));
+    const fan = await fanOut(participants, 'meeting:patch', CHANGES, (k, acked) => send(k + WARMUP_CHANGES + 1, acked), (s, k) => matches(s, k + WARMUP_CHANGES + 1));
     const profile = await server.request<{ sql: string; count: number; ms: number }[]>({ type: 'profile', on: false });
     fan.bytes = Buffer.byteLength(JSON.stringify(statePayload));
     const snapshot = await server.request<{ buildMs: number[]; encodeMs: number[]; bytes: number }>({ type: 'snapshot', meetingId, runs: 20 });
@@ -583,7 +585,7 @@ async function main(): Promise<void> {
   const bareKb = round((bare.rssAfterKb - bare.rssBeforeKb) / PARTICIPANTS, 1);
 
   console.log(`\nFrom the secretary's emit to the LAST of ${PARTICIPANTS} participants receiving the change (${CHANGES} changes):`);
-  console.log(`  Concerto, 'meeting:state' (${ours.fan.bytes} bytes)`.padEnd(80) + fmt(ours.fan.last));
+  console.log(`  Concerto, 'meeting:patch' (${ours.fan.bytes} bytes)`.padEnd(80) + fmt(ours.fan.last));
   console.log(`  bare Socket.IO, small 'change' (${bare.small.bytes} bytes)`.padEnd(80) + fmt(bare.small.last));
   if (bare.large) console.log(`  bare Socket.IO, 'change' as large as our state (${bare.large.bytes} bytes)`.padEnd(80) + fmt(bare.large.last));
   console.log(`  p99 ratio Concerto / bare: ${round(p99 / bareP99, 2)}` + (bare.large ? `   (against the same payload size: ${round(p99 / percentile(bare.large.last, 99), 2)})` : ''));

@@ -230,7 +230,7 @@ const paths: Record<string, Record<string, Schema>> = {
       id: 'changePassword',
       tag: 'auth',
       summary: 'Change the password',
-      description: 'A wrong current password answers 401 with `fields.currentPassword`.',
+      description: 'Ends every other session of the account (the one making the change stays). A wrong current password answers 401 with `fields.currentPassword`.',
       body: ref('ChangePasswordInput'),
       success: { status: '200', description: 'Password changed.', schema: ref('Ok') },
       errors: ['400', '401']

@@ -4,6 +4,8 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, Soc
 import type { Ack } from '../../src/lib/protocol/result.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { ConcertoIo } from '../realtime/socket-server.ts';
+import type { MeetingPatch } from '../../src/lib/protocol/meeting-patch.ts';
+import type { MeetingChange } from './meetings.service.ts';
 import type { Services } from '../services.ts';
 import { AppError, Errors, toApiError } from '../shared/app-error.ts';
 import { fields, validate } from '../shared/validate.ts';
@@ -12,33 +14,50 @@ type ConcertoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterSe
 
 const meetingIdSchema = z.object({ meetingId: fields.uuid() }).loose();
 const itemIdSchema = z.object({ itemId: fields.uuid() }).loose();
-export const meetingRoom = (meetingId: string) => `meeting:${meetingId}`;
+// The state room is not the presence room `meeting:<id>`: presence may be open to more people
+// (guests of a workshop) than the meeting's state.
+export const meetingRoom = (meetingId: string) => `meeting-state:${meetingId}`;
 
 /**
- * Broadcasts a meeting's state to its room after each committed change. Builds that overlap
- * are coalesced: while one snapshot is being built, further changes mark the meeting dirty and
- * one more snapshot follows, so the last state always goes out and a burst costs two builds.
+ * After each committed change, broadcasts to the meeting's room a patch with the sections the
+ * change touched (read after the commit). Per meeting, patches go out one at a time in commit
+ * order; changes that pile up while one is being built are merged when their revs follow each
+ * other, so a burst costs few reads and a client never sees a hole it cannot detect.
  */
 export function broadcastMeetingChanges(io: ConcertoIo, services: Services): () => void {
-  const building = new Set<string>();
-  const dirty = new Set<string>();
+  const pending = new Map<string, MeetingChange[]>();
+  const running = new Set<string>();
+
   const run = async (meetingId: string) => {
-    building.add(meetingId);
+    running.add(meetingId);
     try {
-      do {
-        dirty.delete(meetingId);
-        const state = await services.meetings.snapshot(meetingId);
-        io.to(meetingRoom(meetingId)).emit('meeting:state', state);
-      } while (dirty.has(meetingId));
-    } catch (err) {
-      services.logger.error({ err, meetingId }, 'meeting broadcast failed');
+      for (let queue = pending.get(meetingId); queue && queue.length; queue = pending.get(meetingId)) {
+        const first = queue.shift()!;
+        let merged = { ...first, sections: new Set(first.sections) };
+        while (queue.length && queue[0].fromRev === merged.rev) {
+          const next = queue.shift()!;
+          merged = { ...merged, rev: next.rev, sections: new Set([...merged.sections, ...next.sections]) };
+        }
+        try {
+          const parts = await services.meetings.sections(meetingId, [...merged.sections]);
+          const { rev: _readRev, serverTime, ...changes } = parts;
+          const patch: MeetingPatch = { meetingId, fromRev: merged.fromRev, rev: merged.rev, serverTime, changes };
+          io.to(meetingRoom(meetingId)).emit('meeting:patch', patch);
+        } catch (err) {
+          services.logger.error({ err, meetingId }, 'meeting broadcast failed');
+        }
+      }
     } finally {
-      building.delete(meetingId);
+      running.delete(meetingId);
+      pending.delete(meetingId);
     }
   };
-  return services.meetings.onChange((meetingId) => {
-    if (building.has(meetingId)) dirty.add(meetingId);
-    else void run(meetingId);
+
+  return services.meetings.onChange((change) => {
+    const queue = pending.get(change.meetingId) ?? [];
+    queue.push(change);
+    pending.set(change.meetingId, queue);
+    if (!running.has(change.meetingId)) void run(change.meetingId);
   });
 }
 

@@ -25,6 +25,7 @@ import {
   type MeetingStatus
 } from './meetings.schemas.ts';
 import type { AgendaItem, AttendanceEntry, MeetingCapabilities, MeetingState, MeetingSummary, QueueEntry } from './meetings.types.ts';
+import type { MeetingSection } from '../../src/lib/protocol/meeting-patch.ts';
 import { checkProxy, DEFAULT_PROXY_RULE, explainProxyRefusal, type ProxyRule } from './proxies.ts';
 import { computeQuorum, DEFAULT_QUORUM_RULE, type AttendanceStatus, type QuorumRule } from './quorum.ts';
 import { orderQueue, speakingTime } from './speaking-queue.ts';
@@ -86,7 +87,25 @@ const toSummary = (m: MeetingRow): MeetingSummary => ({
 const refuse = (code: 'conflict' | 'unprocessable', text: Bilingual, field?: string) =>
   code === 'conflict' ? Errors.conflict(text, field) : Errors.unprocessable(text, field);
 
-export type MeetingChangeListener = (meetingId: string) => void;
+/** A committed change: revs `fromRev` (exclusive) to `rev`, and the parts of the state it touched. */
+export interface MeetingChange {
+  meetingId: string;
+  fromRev: number;
+  rev: number;
+  sections: MeetingSection[];
+}
+export type MeetingChangeListener = (change: MeetingChange) => void;
+
+/** Which parts of the live state each logged event changes. */
+function sectionsOf(type: string): MeetingSection[] {
+  if (type === 'meeting.status' || type === 'room.current_item') return ['meeting', 'agenda', 'queue'];
+  if (type === 'queue.opened' || type === 'queue.closed') return ['meeting', 'queue'];
+  if (type.startsWith('meeting.')) return ['meeting'];
+  if (type.startsWith('agenda.')) return ['agenda'];
+  if (type.startsWith('attendance.')) return ['attendance'];
+  if (type.startsWith('queue.')) return ['queue'];
+  return ['meeting', 'agenda', 'attendance', 'queue'];
+}
 
 /**
  * Meetings, their shared agenda, attendance, proxies and speaking queue. Every change runs in
@@ -109,12 +128,12 @@ export class MeetingService {
     return () => this.listeners.delete(listener);
   }
 
-  private changed(meetingId: string) {
+  private changed(change: MeetingChange) {
     for (const l of this.listeners) {
       try {
-        l(meetingId);
+        l(change);
       } catch (err) {
-        this.logger.error({ err, meetingId }, 'meeting change listener failed');
+        this.logger.error({ err, meetingId: change.meetingId }, 'meeting change listener failed');
       }
     }
   }
@@ -188,9 +207,45 @@ export class MeetingService {
 
   /** Builds the state without a permission check: for broadcasting to a room already checked. */
   async snapshot(meetingId: string): Promise<MeetingState> {
+    const parts = await this.sections(meetingId, ['meeting', 'agenda', 'attendance', 'queue']);
+    return parts as MeetingState;
+  }
+
+  /**
+   * Reads the given parts of the live state (after a commit, for a patch). `quorum` comes with
+   * `attendance`; `rev` is the meeting's rev when read, at least that of the change broadcast.
+   */
+  async sections(meetingId: string, wanted: MeetingSection[]): Promise<Partial<MeetingState> & { rev: number; serverTime: string }> {
     const m = await this.loadMeeting(this.db, meetingId);
     if (!m) throw Errors.notFound(MEETING);
-    const [items, attachments, members, requests] = await Promise.all([
+    const want = new Set(wanted);
+    const out: Partial<MeetingState> & { rev: number; serverTime: string } = { rev: Number(m.rev), serverTime: new Date().toISOString() };
+    const [agenda, attendance, queue] = await Promise.all([
+      want.has('agenda') ? this.agendaOf(meetingId) : undefined,
+      want.has('attendance') ? this.attendanceOf(meetingId, m.body_id) : undefined,
+      want.has('queue') ? this.queueOf(m.current_item_id) : undefined
+    ]);
+    if (want.has('meeting')) {
+      out.meeting = {
+        ...toSummary(m),
+        currentItemId: m.current_item_id,
+        currentItemStartedAt: iso(m.current_item_started_at),
+        queueOpen: m.queue_open,
+        quorumRule: m.quorum_rule ?? DEFAULT_QUORUM_RULE,
+        proxyRule: m.proxy_rule ?? DEFAULT_PROXY_RULE
+      };
+    }
+    if (agenda) out.agenda = agenda;
+    if (attendance) {
+      out.attendance = attendance;
+      out.quorum = quorumOf(m.quorum_rule ?? DEFAULT_QUORUM_RULE, attendance);
+    }
+    if (queue) out.queue = queue;
+    return out;
+  }
+
+  private async agendaOf(meetingId: string): Promise<AgendaItem[]> {
+    const [items, attachments] = await Promise.all([
       this.db.query<{
         id: string;
         parent_id: string | null;
@@ -217,51 +272,15 @@ export class MeetingService {
         `select a.id, a.item_id, a.filename, a.mime_type, a.size_bytes from agenda_attachments a
            join agenda_items i on i.id = a.item_id where i.meeting_id = $1 order by a.created_at`,
         [meetingId]
-      ),
-      this.db.query<{
-        person_id: string;
-        full_name: string;
-        role: AttendanceEntry['role'];
-        college: AttendanceEntry['college'];
-        affiliation: string;
-        voting_right: boolean;
-        status: AttendanceStatus | null;
-        proxy_holder_id: string | null;
-        arrived_at: Date | null;
-        departed_at: Date | null;
-      }>(
-        `select ms.person_id, p.full_name, ms.role, ms.college, ms.affiliation, ms.voting_right,
-                a.status, a.proxy_holder_id, a.arrived_at, a.departed_at
-           from memberships ms join people p on p.id = ms.person_id
-           left join attendance a on a.meeting_id = $1 and a.person_id = ms.person_id
-          where ms.body_id = $2 order by p.full_name`,
-        [meetingId, m.body_id]
-      ),
-      m.current_item_id
-        ? this.db.query<{
-            id: string;
-            person_id: string;
-            full_name: string;
-            source: 'room' | 'remote';
-            requested_at: Date;
-            granted_at: Date | null;
-            ended_at: Date | null;
-            withdrawn_at: Date | null;
-          }>(
-            `select r.*, p.full_name from speaking_requests r join people p on p.id = r.person_id
-              where r.item_id = $1 and r.withdrawn_at is null order by r.requested_at`,
-            [m.current_item_id]
-          )
-        : Promise.resolve([])
+      )
     ]);
-
     const attachmentsByItem = new Map<string, AgendaItem['attachments']>();
     for (const a of attachments) {
       const list = attachmentsByItem.get(a.item_id) ?? [];
       list.push({ id: a.id, filename: a.filename, mimeType: a.mime_type, sizeBytes: a.size_bytes });
       attachmentsByItem.set(a.item_id, list);
     }
-    const agenda: AgendaItem[] = orderAgenda(
+    return orderAgenda(
       items.map((i) => ({
         id: i.id,
         parentId: i.parent_id,
@@ -281,8 +300,29 @@ export class MeetingService {
         attachments: attachmentsByItem.get(i.id) ?? []
       }))
     );
+  }
 
-    const attendance: AttendanceEntry[] = members.map((r) => ({
+  private async attendanceOf(meetingId: string, bodyId: string): Promise<AttendanceEntry[]> {
+    const members = await this.db.query<{
+      person_id: string;
+      full_name: string;
+      role: AttendanceEntry['role'];
+      college: AttendanceEntry['college'];
+      affiliation: string;
+      voting_right: boolean;
+      status: AttendanceStatus | null;
+      proxy_holder_id: string | null;
+      arrived_at: Date | null;
+      departed_at: Date | null;
+    }>(
+      `select ms.person_id, p.full_name, ms.role, ms.college, ms.affiliation, ms.voting_right,
+              a.status, a.proxy_holder_id, a.arrived_at, a.departed_at
+         from memberships ms join people p on p.id = ms.person_id
+         left join attendance a on a.meeting_id = $1 and a.person_id = ms.person_id
+        where ms.body_id = $2 order by p.full_name`,
+      [meetingId, bodyId]
+    );
+    return members.map((r) => ({
       personId: r.person_id,
       name: r.full_name,
       role: r.role,
@@ -294,8 +334,24 @@ export class MeetingService {
       arrivedAt: iso(r.arrived_at),
       departedAt: iso(r.departed_at)
     }));
-    const quorum = computeQuorum(m.quorum_rule ?? DEFAULT_QUORUM_RULE, attendance);
+  }
 
+  private async queueOf(currentItemId: string | null): Promise<MeetingState['queue']> {
+    const requests = currentItemId
+      ? await this.db.query<{
+          id: string;
+          person_id: string;
+          full_name: string;
+          source: 'room' | 'remote';
+          requested_at: Date;
+          granted_at: Date | null;
+          ended_at: Date | null;
+        }>(
+          `select r.*, p.full_name from speaking_requests r join people p on p.id = r.person_id
+            where r.item_id = $1 and r.withdrawn_at is null order by r.requested_at, r.id`,
+          [currentItemId]
+        )
+      : [];
     const now = Date.now();
     const toEntry = (r: (typeof requests)[number]): QueueEntry => ({
       requestId: r.id,
@@ -307,32 +363,17 @@ export class MeetingService {
     const turns = requests
       .filter((r) => r.granted_at)
       .map((r) => ({ personId: r.person_id, grantedAt: new Date(r.granted_at!).getTime(), endedAt: r.ended_at ? new Date(r.ended_at).getTime() : null }));
+    const byId = new Map(requests.map((r) => [r.id, r]));
     const pending = orderQueue(
       requests.filter((r) => !r.granted_at && !r.ended_at).map((r) => ({ id: r.id, personId: r.person_id, source: r.source, requestedAt: new Date(r.requested_at).getTime() })),
       turns
-    ).map((p) => toEntry(requests.find((r) => r.id === p.id)!));
+    ).map((p) => toEntry(byId.get(p.id)!));
     const speakingRow = requests.find((r) => r.granted_at && !r.ended_at);
-
     return {
-      rev: Number(m.rev),
-      serverTime: new Date(now).toISOString(),
-      meeting: {
-        ...toSummary(m),
-        currentItemId: m.current_item_id,
-        currentItemStartedAt: iso(m.current_item_started_at),
-        queueOpen: m.queue_open,
-        quorumRule: m.quorum_rule ?? DEFAULT_QUORUM_RULE,
-        proxyRule: m.proxy_rule ?? DEFAULT_PROXY_RULE
-      },
-      agenda,
-      attendance,
-      quorum,
-      queue: {
-        itemId: m.current_item_id,
-        pending,
-        speaking: speakingRow ? { ...toEntry(speakingRow), grantedAt: iso(speakingRow.granted_at)! } : null,
-        spoken: speakingTime(turns, now)
-      }
+      itemId: currentItemId,
+      pending,
+      speaking: speakingRow ? { ...toEntry(speakingRow), grantedAt: iso(speakingRow.granted_at)! } : null,
+      spoken: speakingTime(turns, now)
     };
   }
 
@@ -360,11 +401,14 @@ export class MeetingService {
   ): Promise<T> {
     const c = await this.context(actor, meetingId);
     if (!allowed(c)) throw Errors.forbidden();
+    const sections = new Set<MeetingSection>();
+    let revs: { fromRev: number; rev: number } | null = null;
     const result = await this.db.transaction(async (tx) => {
       const locked = await this.loadMeeting(tx, meetingId, true);
       if (!locked) throw Errors.notFound(MEETING);
       const ctx = { ...c, meeting: locked };
       const log = async (type: string, data: Record<string, unknown> = {}) => {
+        for (const section of sectionsOf(type)) sections.add(section);
         await tx.query('insert into meeting_events (meeting_id, actor_user_id, type, data) values ($1, $2, $3, $4)', [
           meetingId,
           c.actor.id,
@@ -373,10 +417,14 @@ export class MeetingService {
         ]);
       };
       const r = await fn(tx, ctx, log);
-      await tx.query('update meetings set rev = rev + 1 where id = $1', [meetingId]);
+      // A change that logged nothing changed nothing: no new rev, nothing to broadcast.
+      if (sections.size) {
+        const [row] = await tx.query<{ rev: number }>('update meetings set rev = rev + 1 where id = $1 returning rev', [meetingId]);
+        revs = { fromRev: Number(row.rev) - 1, rev: Number(row.rev) };
+      }
       return r;
     });
-    this.changed(meetingId);
+    if (revs) this.changed({ meetingId, ...(revs as { fromRev: number; rev: number }), sections: [...sections] });
     return result;
   }
 
@@ -872,6 +920,16 @@ export class MeetingService {
     const access = await this.access.require(actor, organisationId, policy.viewOrganisation);
     await this.db.query('update notifications set read_at = now() where person_id = $1 and read_at is null', [access.personId]);
   }
+}
+
+/**
+ * Quorum from attendance. A proxy is a vote carried by someone in the meeting: it counts only
+ * while its holder is present.
+ */
+export function quorumOf(rule: QuorumRule, attendance: AttendanceEntry[]) {
+  const present = new Set(attendance.filter((a) => a.status === 'present_room' || a.status === 'present_remote').map((a) => a.personId));
+  const counted = attendance.map((a) => (a.status === 'represented' && !present.has(a.proxyHolderId ?? '') ? { ...a, status: 'absent' as const } : a));
+  return computeQuorum(rule, counted);
 }
 
 const STATUS_FR: Record<MeetingStatus, string> = { draft: 'brouillon', convened: 'convoquée', live: 'en cours', closed: 'close' };

@@ -23,8 +23,8 @@ export function orderQueue(pending: SpeakingRequest[], turns: SpeakingTurn[]): S
     const sa = spoken.get(a.personId) ?? 0;
     const sb = spoken.get(b.personId) ?? 0;
     if (sa !== sb) return sa - sb;
-    if (a.requestedAt !== b.requestedAt) return a.requestedAt - b.requestedAt;
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    // Equal times keep the order given (the database's, by request time to the microsecond).
+    return a.requestedAt - b.requestedAt;
   });
 }
 

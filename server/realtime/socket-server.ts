@@ -70,7 +70,8 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
 
   const mayJoin = async (data: SocketData, room: string): Promise<boolean> => {
     const [kind, id] = room.split(':');
-    if (data.principal.kind === 'guest') return data.guestTarget?.kind === kind && data.guestTarget.id === id;
+    // Guests (workshop participants without an account) never see a council meeting.
+    if (data.principal.kind === 'guest') return kind !== 'meeting' && data.guestTarget?.kind === kind && data.guestTarget.id === id;
     if (kind === 'body') {
       const orgId = await services.access.organisationOfBody(id);
       if (!orgId) return false;

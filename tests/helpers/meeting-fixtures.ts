@@ -1,3 +1,4 @@
+import { applyMeetingPatch, type MeetingPatch } from '../../src/lib/protocol/meeting-patch.ts';
 import { expect } from 'vitest';
 import type { ClientToServerEvents, MeetingCapabilities, MeetingState } from '../../src/lib/protocol/events.ts';
 import type { Ack, ApiError } from '../../src/lib/protocol/result.ts';
@@ -121,7 +122,7 @@ type PayloadOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[0];
 
 /**
  * One browser tab on a meeting: a real Socket.IO connection with the member's cookie that keeps
- * every 'meeting:state' it receives and the latest one by `rev`.
+ * the state from 'meeting:join' up to date with every 'meeting:patch', and each state it reached.
  *
  * @example
  * const chair = await MeetingClient.connect(server.url, council.chair.cookie);
@@ -134,10 +135,25 @@ export class MeetingClient {
   latest: MeetingState | null = null;
   capabilities: MeetingCapabilities | null = null;
 
+  /** Every patch broadcast to this connection, applied or not. */
+  readonly patches: MeetingPatch[] = [];
+  /** Patches that arrived with a gap in revs, each answered by a fresh 'meeting:join'. */
+  resyncs = 0;
+
   private constructor(readonly socket: ConcertoSocket) {
-    socket.on('meeting:state', (state) => {
-      this.received.push(state);
-      this.keep(state);
+    // Broadcasts are patches over the state from 'meeting:join' (src/lib/protocol/meeting-patch.ts).
+    socket.on('meeting:patch', (patch) => {
+      this.patches.push(patch);
+      if (!this.latest) return;
+      const next = applyMeetingPatch(this.latest, patch);
+      if (next === 'resync') {
+        this.resyncs++;
+        void this.join(patch.meetingId).catch(() => {});
+        return;
+      }
+      if (next === this.latest) return;
+      this.received.push(next);
+      this.latest = next;
     });
   }
 

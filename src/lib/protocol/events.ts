@@ -2,6 +2,8 @@ import type { Ack } from './result.ts';
 import type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 
 export type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
+import type { MeetingPatch } from './meeting-patch.ts';
+export type { MeetingPatch } from './meeting-patch.ts';
 
 /**
  * The realtime protocol shared by the browser and the server. Event names are `domain:verb`.
@@ -29,8 +31,8 @@ export interface PresenceState {
 export interface ServerToClientEvents {
   /** Someone joined or left a room the client is in. */
   'presence:changed': (state: PresenceState) => void;
-  /** The whole live state of a meeting after a committed change; keep the highest `rev`. */
-  'meeting:state': (state: MeetingState) => void;
+  /** What committed changes touched in a meeting; apply with `applyMeetingPatch` (meeting-patch.ts). */
+  'meeting:patch': (patch: MeetingPatch) => void;
 }
 
 /** Payloads are validated by the server (server/meetings/meetings.schemas.ts); see docs/API.md. */

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import type { MeetingState } from './meeting-state.ts';
+import { applyMeetingPatch, type MeetingPatch } from './meeting-patch.ts';
+
+const state = { rev: 5, serverTime: 't5', meeting: { id: 'm', queueOpen: false }, agenda: [], attendance: [], quorum: {}, queue: {} } as unknown as MeetingState;
+const patch = (fromRev: number, rev: number, changes: MeetingPatch['changes'] = {}): MeetingPatch => ({ meetingId: 'm', fromRev, rev, serverTime: `t${rev}`, changes });
+
+describe('applyMeetingPatch', () => {
+  it('applies the next patch and replaces only the sections it carries', () => {
+    const next = applyMeetingPatch(state, patch(5, 6, { queue: { itemId: 'i' } as MeetingState['queue'] }));
+    expect(next).not.toBe('resync');
+    const s = next as MeetingState;
+    expect(s.rev).toBe(6);
+    expect(s.queue.itemId).toBe('i');
+    expect(s.agenda).toBe(state.agenda);
+  });
+  it('ignores a patch it has already seen', () => {
+    expect(applyMeetingPatch(state, patch(4, 5))).toBe(state);
+  });
+  it('applies a patch whose range overlaps what it has', () => {
+    expect((applyMeetingPatch(state, patch(3, 7)) as MeetingState).rev).toBe(7);
+  });
+  it('asks for the full state when revs are missing', () => {
+    expect(applyMeetingPatch(state, patch(6, 7))).toBe('resync');
+  });
+  it('ignores another meeting', () => {
+    expect(applyMeetingPatch(state, { ...patch(5, 6), meetingId: 'other' })).toBe(state);
+  });
+});
