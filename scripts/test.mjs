@@ -43,11 +43,11 @@ const selected = new Set(named.length ? named : STEPS);
 if (named.length && !args.includes('--no-build') && named.some((t) => NEEDS_BUILD.has(t))) selected.add('build');
 if (args.includes('--no-build')) selected.delete('build');
 
+// CHROMIUM_PATH, when set, is the only candidate: a wrong path is a mistake to report, not a
+// reason to test another browser.
 function findChromium() {
-  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium']) {
-    if (candidate && existsSync(candidate)) return candidate;
-  }
-  return null;
+  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  return existsSync(candidate) ? candidate : null;
 }
 
 /** Why a tier cannot run here, or null when it can. */
@@ -58,7 +58,10 @@ function missingPrerequisite(tier) {
     case 'redis':
       return process.env.REDIS_URL ? null : 'REDIS_URL is not set';
     case 'e2e':
-      return findChromium() ? null : 'Chromium not found (install Debian\'s chromium or set CHROMIUM_PATH)';
+      if (findChromium()) return null;
+      return process.env.CHROMIUM_PATH
+        ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`
+        : "Chromium not found at /usr/bin/chromium (install Debian's chromium or set CHROMIUM_PATH)";
     default:
       return null;
   }
