@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.ts';
 import { tokenNameSchema } from '../auth/api-tokens.ts';
 import { validate } from '../shared/validate.ts';
 import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
+import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -54,13 +55,14 @@ export function createApiRouter(services: Services): express.Router {
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
     const sendsContent =
       req.headers['content-type'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-    if (req.identity.via === 'cookie' && unsafe && sendsContent && !req.is('application/json')) {
+    const fileUpload = /^\/agenda-items\/[^/]+\/attachments$/.test(req.path) && !!req.is([...ATTACHMENT_TYPES]);
+    if (req.identity.via === 'cookie' && unsafe && sendsContent && !req.is('application/json') && !fileUpload) {
       return next(new AppError('bad_request', bi('Envoyez du JSON (Content-Type: application/json).', 'Send JSON (Content-Type: application/json).')));
     }
     next();
   });
 
-  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId', 'meetingId', 'itemId']) {
+  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId', 'meetingId', 'itemId', 'attachmentId']) {
     r.param(p, (_req, _res, next, value: string) => {
       next(UUID.test(value) ? undefined : Errors.notFound(bi('Ressource', 'Resource')));
     });
@@ -230,6 +232,9 @@ export function createApiRouter(services: Services): express.Router {
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));
 
   r.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if ((err as { type?: string } | null)?.type === 'entity.too.large') {
+      err = new AppError('too_large', bi('Envoi trop volumineux (10 Mo au plus pour un fichier).', 'Upload too large (10 MB at most for a file).'));
+    }
     const status = statusOf(err);
     if (status >= 500) services.logger.error({ err, path: req.path }, 'api error');
     res.status(status).json({ error: toApiError(err, localeOf(req)) });

@@ -1,4 +1,5 @@
-import type { Request, Router } from 'express';
+import express, { type Request, type Router } from 'express';
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from './meetings.service.ts';
 import type { Services } from '../services.ts';
 import { meetingToIcs } from './ics.ts';
 import { agendaPdf } from './agenda-pdf.ts';
@@ -71,6 +72,33 @@ export function registerMeetingRoutes(r: Router, services: Services, baseUrlOf: 
   });
   r.delete('/agenda-items/:itemId', async (req, res) => {
     await meetings.removeItem(user(req), id(req, 'itemId'));
+    res.status(204).end();
+  });
+
+  // A file is sent as the raw body with its own Content-Type and `?filename=`; a cross-site HTML
+  // form cannot send these types, so the cookie needs no other guard here.
+  r.post(
+    '/agenda-items/:itemId/attachments',
+    express.raw({ type: [...ATTACHMENT_TYPES], limit: MAX_ATTACHMENT_BYTES + 1 }),
+    async (req, res) => {
+      const data = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const attachment = await meetings.addAttachment(user(req), id(req, 'itemId'), {
+        filename: String(req.query.filename ?? ''),
+        mimeType: String(req.headers['content-type'] ?? '').split(';')[0].trim(),
+        data
+      });
+      res.status(201).json({ attachment });
+    }
+  );
+  r.get('/attachments/:attachmentId', async (req, res) => {
+    const a = await meetings.getAttachment(user(req), id(req, 'attachmentId'));
+    res.setHeader('content-type', a.mimeType);
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(a.filename)}`);
+    res.send(a.data);
+  });
+  r.delete('/attachments/:attachmentId', async (req, res) => {
+    await meetings.removeAttachment(user(req), id(req, 'attachmentId'));
     res.status(204).end();
   });
 

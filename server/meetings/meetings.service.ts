@@ -24,7 +24,7 @@ import {
   updateMeetingSchema,
   type MeetingStatus
 } from './meetings.schemas.ts';
-import type { AgendaItem, AttendanceEntry, MeetingCapabilities, MeetingState, MeetingSummary, QueueEntry } from './meetings.types.ts';
+import type { AgendaItem, AttachmentInfo, AttendanceEntry, MeetingCapabilities, MeetingState, MeetingSummary, QueueEntry } from './meetings.types.ts';
 import type { MeetingSection } from '../../src/lib/protocol/meeting-patch.ts';
 import { checkProxy, DEFAULT_PROXY_RULE, explainProxyRefusal, type ProxyRule } from './proxies.ts';
 import { computeQuorum, DEFAULT_QUORUM_RULE, type AttendanceStatus, type QuorumRule } from './quorum.ts';
@@ -32,6 +32,28 @@ import { orderQueue, speakingTime } from './speaking-queue.ts';
 
 const MEETING = bi('Réunion', 'Meeting');
 const ITEM = bi('Point de l’ordre du jour', 'Agenda item');
+const ATTACHMENT = bi('Pièce jointe', 'Attachment');
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+
+/** The first bytes of each accepted type: a file is what it says, not what its name says. */
+function looksLike(mimeType: string, data: Buffer): boolean {
+  const starts = (sig: number[], at = 0) => sig.every((b, i) => data[at + i] === b);
+  switch (mimeType) {
+    case 'application/pdf':
+      return starts([0x25, 0x50, 0x44, 0x46]);
+    case 'image/png':
+      return starts([0x89, 0x50, 0x4e, 0x47]);
+    case 'image/jpeg':
+      return starts([0xff, 0xd8, 0xff]);
+    case 'image/gif':
+      return starts([0x47, 0x49, 0x46, 0x38]);
+    case 'image/webp':
+      return starts([0x52, 0x49, 0x46, 0x46]) && starts([0x57, 0x45, 0x42, 0x50], 8);
+    default:
+      return false;
+  }
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Allowed status changes; each is recorded with who and when. */
@@ -678,6 +700,63 @@ export class MeetingService {
       if (data.accept && c.meeting.status === 'convened') await this.notifyMembers(tx, c, 'agenda.changed');
     });
     return this.item(meetingId, itemId);
+  }
+
+  // Attachments -----------------------------------------------------------------------------
+
+  /** Adds a PDF or an image to an agenda item; stored in Postgres with the meeting's records. */
+  async addAttachment(actor: AuthUser | null, itemId: string, file: { filename: string; mimeType: string; data: Buffer }): Promise<AttachmentInfo> {
+    const filename = file.filename.trim().replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200);
+    if (!filename) throw refuse('unprocessable', bi('Nom de fichier requis.', 'File name required.'), 'filename');
+    if (!ATTACHMENT_TYPES.has(file.mimeType)) {
+      throw refuse('unprocessable', bi('Seuls les PDF et les images (PNG, JPEG, WebP, GIF) sont acceptés.', 'Only PDF files and images (PNG, JPEG, WebP, GIF) are accepted.'), 'file');
+    }
+    if (file.data.length === 0 || file.data.length > MAX_ATTACHMENT_BYTES) {
+      throw refuse('unprocessable', bi('Le fichier doit faire au plus 10 Mo.', 'The file must be at most 10 MB.'), 'file');
+    }
+    if (!looksLike(file.mimeType, file.data)) {
+      throw refuse('unprocessable', bi('Le contenu du fichier ne correspond pas à son type.', 'The file content does not match its type.'), 'file');
+    }
+    const meetingId = await this.meetingOfItem(itemId);
+    return this.mutate(actor, meetingId, (c) => c.canManage, async (tx, c, log) => {
+      if (c.meeting.status === 'closed') throw refuse('conflict', bi('La réunion est close.', 'The meeting is closed.'));
+      const [row] = await tx.query<{ id: string }>(
+        'insert into agenda_attachments (item_id, filename, mime_type, size_bytes, data, uploaded_by) values ($1, $2, $3, $4, $5, $6) returning id',
+        [itemId, filename, file.mimeType, file.data.length, file.data, c.actor.id]
+      );
+      await log('agenda.attachment_added', { itemId, attachmentId: row.id, filename });
+      return { id: row.id, filename, mimeType: file.mimeType, sizeBytes: file.data.length };
+    });
+  }
+
+  async getAttachment(actor: AuthUser | null, attachmentId: string): Promise<AttachmentInfo & { data: Buffer }> {
+    if (!actor) throw Errors.unauthorised();
+    if (!UUID.test(attachmentId)) throw Errors.notFound(ATTACHMENT);
+    const rows = await this.db.query<{ meeting_id: string; filename: string; mime_type: string; size_bytes: number; data: Uint8Array }>(
+      `select i.meeting_id, a.filename, a.mime_type, a.size_bytes, a.data from agenda_attachments a join agenda_items i on i.id = a.item_id
+        where a.id = $1 and i.deleted_at is null`,
+      [attachmentId]
+    );
+    if (!rows[0]) throw Errors.notFound(ATTACHMENT);
+    await this.context(actor, rows[0].meeting_id).catch(() => {
+      throw Errors.notFound(ATTACHMENT);
+    });
+    const r = rows[0];
+    return { id: attachmentId, filename: r.filename, mimeType: r.mime_type, sizeBytes: r.size_bytes, data: Buffer.from(r.data) };
+  }
+
+  async removeAttachment(actor: AuthUser | null, attachmentId: string): Promise<void> {
+    if (!UUID.test(attachmentId)) throw Errors.notFound(ATTACHMENT);
+    const rows = await this.db.query<{ meeting_id: string; item_id: string }>(
+      'select i.meeting_id, a.item_id from agenda_attachments a join agenda_items i on i.id = a.item_id where a.id = $1',
+      [attachmentId]
+    );
+    if (!rows[0]) throw Errors.notFound(ATTACHMENT);
+    await this.mutate(actor, rows[0].meeting_id, (c) => c.canManage, async (tx, c, log) => {
+      if (c.meeting.status === 'closed') throw refuse('conflict', bi('La réunion est close.', 'The meeting is closed.'));
+      await tx.query('delete from agenda_attachments where id = $1', [attachmentId]);
+      await log('agenda.attachment_removed', { itemId: rows[0].item_id, attachmentId });
+    });
   }
 
   // Attendance and proxies ------------------------------------------------------------------

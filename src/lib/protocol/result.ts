@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'unprocessable'
+  | 'too_large'
   | 'rate_limited'
   | 'setup_done'
   | 'internal';
