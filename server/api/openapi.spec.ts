@@ -13,13 +13,22 @@ type Doc = {
 const doc = openApiDocument('9.9.9') as unknown as Doc;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** Every `r.<method>('<path>'` in the router, as OpenAPI keys (`:param` becomes `{param}`). */
-function routerRoutes(): string[] {
-  const source = readFileSync(new URL('./router.ts', import.meta.url), 'utf8');
-  const routes = [...source.matchAll(/\br\.(get|post|patch|delete)\(\s*'([^']+)'/g)].map(
+/** The files that register routes on the /api/v1 router: the router itself and what it mounts. */
+const ROUTE_FILES = ['./router.ts', '../meetings/meetings.routes.ts'];
+
+/**
+ * Every `r.<method>('<path>'` in one file, as OpenAPI keys (`:param` becomes `{param}`). `\s*`
+ * spans line breaks, so a call whose path is on the next line (`r.post(\n  '/…'`) counts too.
+ */
+function routesIn(file: string): string[] {
+  const source = readFileSync(new URL(file, import.meta.url), 'utf8');
+  return [...source.matchAll(/\br\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
     ([, method, path]) => `${method} ${path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}')}`
   );
-  return routes;
+}
+
+function routerRoutes(): string[] {
+  return ROUTE_FILES.flatMap(routesIn);
 }
 
 function documentedRoutes(): string[] {
@@ -36,11 +45,18 @@ describe('OpenAPI document', () => {
     expect(doc.info.version).toBe('9.9.9');
   });
 
-  it('documents every route registered in router.ts', () => {
-    const routes = routerRoutes();
-    expect(routes.length).toBeGreaterThan(20);
+  it('finds the routes of both files, multi-line calls and PUT included', () => {
+    expect(routesIn('./router.ts').length).toBeGreaterThan(20);
+    const meetingRoutes = routesIn('../meetings/meetings.routes.ts');
+    expect(meetingRoutes.length).toBeGreaterThan(20);
+    expect(meetingRoutes).toContain('post /agenda-items/{itemId}/attachments');
+    expect(meetingRoutes).toContain('put /meetings/{meetingId}/attendance');
+    expect(new Set(routerRoutes()).size).toBe(routerRoutes().length);
+  });
+
+  it('documents every route registered in router.ts and meetings.routes.ts', () => {
     const documented = new Set(documentedRoutes());
-    expect(routes.filter((r) => !documented.has(r))).toEqual([]);
+    expect(routerRoutes().filter((r) => !documented.has(r))).toEqual([]);
   });
 
   it('documents no route the router does not have', () => {
@@ -90,6 +106,18 @@ describe('OpenAPI document', () => {
     };
     walk(doc);
     expect(missing).toEqual([]);
+  });
+
+  it('describes the non-JSON bodies: raw attachment upload, calendar file, agenda PDF', () => {
+    type Media = Record<string, { schema?: unknown }>;
+    type Op = { requestBody?: { content: Media }; responses: Record<string, { content?: Media }>; parameters?: Array<{ $ref: string }> };
+    const paths = doc.paths as unknown as Record<string, Record<string, Op>>;
+    const upload = paths['/agenda-items/{itemId}/attachments'].post;
+    expect(Object.keys(upload.requestBody!.content).sort()).toEqual(['application/pdf', 'image/gif', 'image/jpeg', 'image/png', 'image/webp']);
+    expect(upload.parameters).toContainEqual({ $ref: '#/components/parameters/filename' });
+    expect(Object.keys(upload.responses)).toEqual(expect.arrayContaining(['201', '413', '422']));
+    expect(Object.keys(paths['/meetings/{meetingId}/convocation.ics'].get.responses['200'].content!)).toEqual(['text/calendar']);
+    expect(Object.keys(paths['/meetings/{meetingId}/agenda.pdf'].get.responses['200'].content!)).toEqual(['application/pdf']);
   });
 
   it('describes cookie and bearer authentication, and lets the public routes through', () => {

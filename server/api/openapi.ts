@@ -1,11 +1,15 @@
 /**
  * OpenAPI 3.1 description of /api/v1, served at `/api/v1/openapi.json` and explained in prose in
  * docs/API.md. It mirrors server/api/router.ts and the zod schemas the services validate with
- * (`*.schemas.ts`); `openapi.spec.ts` fails when a route in the router is missing here.
+ * (`*.schemas.ts`); `openapi.spec.ts` fails when a route of the router (or of
+ * server/meetings/meetings.routes.ts, which it mounts) is missing here, or one here is not routed.
  *
  * @example
  * curl -s http://localhost:3000/api/v1/openapi.json | jq '.paths | keys'
  */
+
+import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../meetings/meetings.service.ts';
+import { ATTENDANCE_STATUSES, ITEM_KINDS, MEETING_STATUSES } from '../meetings/meetings.schemas.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -39,6 +43,7 @@ const email: Schema = {
   examples: ['secretariat@office-exemple.fr']
 };
 const newPassword: Schema = { type: 'string', minLength: 10, maxLength: 200, format: 'password' };
+const ATTACHMENT_MEDIA_TYPES = [...ATTACHMENT_TYPES];
 
 // Responses ------------------------------------------------------------------------------------
 
@@ -67,13 +72,20 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string; codes
   },
   '409': {
     name: 'Conflict',
-    description: 'The change conflicts with existing data (duplicate email or short name, already set up, sub-bodies still open…).',
+    description:
+      'The change conflicts with existing data or with the current state (duplicate email or short name, already set up, sub-bodies still open; a closed meeting, a status change not allowed from the current status, a meeting not live, a request no longer waiting, an agenda field changed by someone else since `baseVersion`…).',
     codes: ['conflict', 'setup_done']
   },
   '422': {
     name: 'Unprocessable',
-    description: 'Well-formed input that breaks a rule needing the database (a parent body or person from another organisation, a cycle, the last admin…).',
+    description:
+      'Well-formed input that breaks a rule needing the database (a parent body or person from another organisation, a cycle, the last admin; a proxy the body\'s rules refuse, a person not on the body, an observer asking to speak, a file whose content does not match its type…). `fields` names the culprit.',
     codes: ['unprocessable']
+  },
+  '413': {
+    name: 'TooLarge',
+    description: 'The request body is larger than accepted (an attachment over 10 MB). Nothing was stored.',
+    codes: ['too_large']
   },
   '429': {
     name: 'RateLimited',
@@ -82,13 +94,22 @@ const ERROR_RESPONSES: Record<string, { name: string; description: string; codes
   }
 };
 
-type Status = '200' | '201' | '204' | '400' | '401' | '403' | '404' | '409' | '422' | '429';
+type Status = '200' | '201' | '204' | '400' | '401' | '403' | '404' | '409' | '413' | '422' | '429';
 
-function responses(success: { status: '200' | '201' | '204'; description: string; schema?: Schema; headers?: Schema }, errors: Status[]) {
+interface Success {
+  status: '200' | '201' | '204';
+  description: string;
+  schema?: Schema;
+  /** A non-JSON answer (a calendar file, a PDF…): media type → media object. Replaces `schema`. */
+  content?: Record<string, Schema>;
+  headers?: Schema;
+}
+
+function responses(success: Success, errors: Status[]) {
   const out: Record<string, unknown> = {
     [success.status]: {
       description: success.description,
-      ...(success.schema ? { content: json(success.schema) } : {}),
+      ...(success.content ? { content: success.content } : success.schema ? { content: json(success.schema) } : {}),
       ...(success.headers ? { headers: success.headers } : {})
     }
   };
@@ -111,12 +132,15 @@ interface Op {
   tag: string;
   summary: string;
   description?: string;
+  /** Names in `components.parameters` (path and query parameters). */
   params?: string[];
   body?: Schema;
   bodyRequired?: boolean;
+  /** A raw (non-JSON) request body: media type → media object. Replaces `body`. */
+  rawBody?: { description: string; content: Record<string, Schema> };
   /** `public`: no authentication; `guest`: the guest cookie. Default: session cookie or bearer token. */
   auth?: 'public' | 'guest';
-  success: { status: '200' | '201' | '204'; description: string; schema?: Schema; headers?: Schema };
+  success: Success;
   errors: Status[];
 }
 
@@ -127,7 +151,11 @@ function op(o: Op): Schema {
     summary: o.summary,
     ...(o.description ? { description: o.description } : {}),
     parameters: [...(o.params ?? []).map((p) => ({ $ref: `#/components/parameters/${p}` })), { $ref: '#/components/parameters/lang' }],
-    ...(o.body ? { requestBody: { required: o.bodyRequired ?? true, content: json(o.body) } } : {}),
+    ...(o.rawBody
+      ? { requestBody: { required: true, description: o.rawBody.description, content: o.rawBody.content } }
+      : o.body
+        ? { requestBody: { required: o.bodyRequired ?? true, content: json(o.body) } }
+        : {}),
     ...(o.auth === 'public' ? { security: [] } : o.auth === 'guest' ? { security: [{ guestCookie: [] }] } : {}),
     responses: responses(o.success, o.errors)
   };
@@ -551,6 +579,351 @@ const paths: Record<string, Record<string, Schema>> = {
       success: { status: '200', description: 'The guest.', schema: obj({ guest: ref('Guest') }) },
       errors: ['401']
     })
+  },
+
+  // Meetings
+  '/bodies/{bodyId}/meetings': {
+    get: op({
+      id: 'listMeetings',
+      tag: 'meetings',
+      summary: "A body's meetings, latest first",
+      description: "Organisation administrators and the body's members (observers included).",
+      params: ['bodyId'],
+      success: { status: '200', description: 'Meetings, by start time, latest first.', schema: obj({ meetings: { type: 'array', items: ref('MeetingSummary') } }) },
+      errors: ['401', '404']
+    }),
+    post: op({
+      id: 'createMeeting',
+      tag: 'meetings',
+      summary: 'Plan a meeting (draft)',
+      description:
+        "Organisation administrators, and the body's chair, secretary or admin (`manageMeeting`); other members answer 403. The meeting starts as `draft`: members see it, nobody is notified until it is convened.",
+      params: ['bodyId'],
+      body: ref('MeetingCreateInput'),
+      success: { status: '201', description: 'Created.', schema: obj({ meeting: ref('MeetingSummary') }) },
+      errors: ['400', '401', '403', '404']
+    })
+  },
+  '/meetings/{meetingId}': {
+    get: op({
+      id: 'getMeeting',
+      tag: 'meetings',
+      summary: 'One meeting, and what the asker may do in it',
+      params: ['meetingId'],
+      success: {
+        status: '200',
+        description: 'The meeting (with the room check-in code for those who manage it) and the asker\'s capabilities.',
+        schema: obj({ meeting: ref('MeetingDetail'), capabilities: ref('MeetingCapabilities') })
+      },
+      errors: ['401', '404']
+    }),
+    patch: op({
+      id: 'updateMeeting',
+      tag: 'meetings',
+      summary: 'Change the title, start, place or video link',
+      description: 'Those who manage the meeting. Only the fields sent change; unknown fields are refused. A closed meeting answers 409. Once convened, members get a "meeting changed" notification.',
+      params: ['meetingId'],
+      body: ref('MeetingUpdateInput'),
+      success: { status: '200', description: 'Updated.', schema: obj({ meeting: ref('MeetingSummary') }) },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+  '/meetings/{meetingId}/transitions': {
+    post: op({
+      id: 'transitionMeeting',
+      tag: 'meetings',
+      summary: 'Convene, open, close (or take back to draft) a meeting',
+      description:
+        'Allowed: `draft` → `convened` (members are notified, and mailed when SMTP_URL is set), `convened` → `live` or back to `draft`, `live` → `closed` (the current item and the speaking list are closed). Anything else answers 409 with `fields.to`. Each change is recorded with who and when.',
+      params: ['meetingId'],
+      body: ref('MeetingTransitionInput'),
+      success: { status: '200', description: 'The meeting in its new status.', schema: obj({ meeting: ref('MeetingSummary') }) },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+  '/meetings/{meetingId}/state': {
+    get: op({
+      id: 'getMeetingState',
+      tag: 'meetings',
+      summary: 'The full live state: meeting, agenda, attendance, quorum, speaking queue',
+      description: 'The same state the Socket.IO event `meeting:join` answers (see docs/API.md, "Temps réel / Realtime"); `rev` grows with every committed change.',
+      params: ['meetingId'],
+      success: { status: '200', description: 'The state.', schema: obj({ state: ref('MeetingState') }) },
+      errors: ['401', '404']
+    })
+  },
+  '/meetings/{meetingId}/events': {
+    get: op({
+      id: 'listMeetingEvents',
+      tag: 'meetings',
+      summary: "The meeting's event log, oldest first",
+      description: 'Every change, with who made it and when; the minutes draw on it.',
+      params: ['meetingId'],
+      success: { status: '200', description: 'Events.', schema: obj({ events: { type: 'array', items: ref('MeetingEvent') } }) },
+      errors: ['401', '404']
+    })
+  },
+  '/meetings/{meetingId}/convocation.ics': {
+    get: op({
+      id: 'getMeetingCalendar',
+      tag: 'meetings',
+      summary: 'The convocation as a calendar event (iCalendar)',
+      description:
+        'One VEVENT (`UID: <meetingId>@concerto`, times in UTC): the start, an end after the accepted items\' planned minutes (at least 30), the place (or the video link), the accepted top-level items and the meeting page\'s address. `STATUS:TENTATIVE` while the meeting is a draft, `CONFIRMED` afterwards.',
+      params: ['meetingId'],
+      success: {
+        status: '200',
+        description: 'An RFC 5545 file.',
+        content: { 'text/calendar': { schema: { type: 'string' } } },
+        headers: { 'Content-Disposition': { description: '`attachment; filename="convocation-YYYY-MM-DD.ics"`.', schema: { type: 'string' } } }
+      },
+      errors: ['401', '404']
+    })
+  },
+  '/meetings/{meetingId}/agenda.pdf': {
+    get: op({
+      id: 'getAgendaPdf',
+      tag: 'meetings',
+      summary: 'The agenda as an accessible (tagged) PDF',
+      description: 'Accepted items with their kind, presenter and planned duration, in the requester\'s language (`?lang=`, `Accept-Language`, then the account\'s locale).',
+      params: ['meetingId'],
+      success: {
+        status: '200',
+        description: 'A PDF.',
+        content: { 'application/pdf': { schema: { type: 'string', contentMediaType: 'application/pdf' } } },
+        headers: { 'Content-Disposition': { description: '`attachment; filename="ordre-du-jour-YYYY-MM-DD.pdf"`.', schema: { type: 'string' } } }
+      },
+      errors: ['401', '404']
+    })
+  },
+
+  // Agenda
+  '/meetings/{meetingId}/agenda': {
+    post: op({
+      id: 'addAgendaItem',
+      tag: 'agenda',
+      summary: 'Add an item (or propose one)',
+      description:
+        'Those who manage the meeting add `accepted` items. Members who are not observers may also call this: their item is `proposed` until the secretariat accepts or declines it. A closed meeting answers 409; a parent that does not exist or is itself a sub-item, or an `afterId` not at that level, answers 422.',
+      params: ['meetingId'],
+      body: ref('AgendaItemCreateInput'),
+      success: { status: '201', description: 'Created.', schema: obj({ item: ref('AgendaItem') }) },
+      errors: ['400', '401', '403', '404', '409', '422']
+    })
+  },
+  '/agenda-items/{itemId}': {
+    patch: op({
+      id: 'updateAgendaItem',
+      tag: 'agenda',
+      summary: 'Change an item',
+      description:
+        'Those who manage the meeting; a member may change their own proposal while it waits (not `notes`). With `baseVersion`, a field someone else changed since that version is refused with 409 and listed in `fields`, instead of being overwritten. A closed meeting answers 409.',
+      params: ['itemId'],
+      body: ref('AgendaItemUpdateInput'),
+      success: { status: '200', description: 'Updated (its `version` went up by one).', schema: obj({ item: ref('AgendaItem') }) },
+      errors: ['400', '401', '403', '404', '409']
+    }),
+    delete: op({
+      id: 'removeAgendaItem',
+      tag: 'agenda',
+      summary: 'Remove an item and its sub-items',
+      description: 'Those who manage the meeting. The item under way, or a closed meeting, answers 409.',
+      params: ['itemId'],
+      success: { status: '204', description: 'Removed.' },
+      errors: ['401', '403', '404', '409']
+    })
+  },
+  '/agenda-items/{itemId}/move': {
+    post: op({
+      id: 'moveAgendaItem',
+      tag: 'agenda',
+      summary: 'Move an item within the agenda',
+      description: 'Those who manage the meeting. Sub-items go one level deep: an item with sub-items cannot go under another (422).',
+      params: ['itemId'],
+      body: ref('AgendaItemMoveInput'),
+      success: { status: '200', description: 'Moved.', schema: obj({ item: ref('AgendaItem') }) },
+      errors: ['400', '401', '403', '404', '422']
+    })
+  },
+  '/agenda-items/{itemId}/decision': {
+    post: op({
+      id: 'decideAgendaProposal',
+      tag: 'agenda',
+      summary: "Accept or decline a member's proposed item",
+      description:
+        'Those who manage the meeting. Declining needs a reason (422 otherwise), shown to the proposer, who is notified either way. An item already decided answers 409.',
+      params: ['itemId'],
+      body: ref('ProposalDecisionInput'),
+      success: { status: '200', description: 'Decided.', schema: obj({ item: ref('AgendaItem') }) },
+      errors: ['400', '401', '403', '404', '409', '422']
+    })
+  },
+  '/agenda-items/{itemId}/attachments': {
+    post: op({
+      id: 'addAgendaAttachment',
+      tag: 'agenda',
+      summary: 'Attach a PDF or an image to an item',
+      description:
+        'Those who manage the meeting. The file is the raw request body, with its own `Content-Type` and its name in `?filename=`; it is stored with the meeting\'s records. The content must match the type (checked on its first bytes, 422 otherwise). Over 10 MB answers 413; an empty file, a missing name or another type answers 422 (or 400 `bad_request` for another type sent with the session cookie). A closed meeting answers 409.',
+      params: ['itemId', 'filename'],
+      rawBody: {
+        description: `The file itself, at most 10 MB (${MAX_ATTACHMENT_BYTES} bytes).`,
+        content: Object.fromEntries(ATTACHMENT_MEDIA_TYPES.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }]))
+      },
+      success: { status: '201', description: 'Stored.', schema: obj({ attachment: ref('AttachmentInfo') }) },
+      errors: ['400', '401', '403', '404', '409', '413', '422']
+    })
+  },
+  '/attachments/{attachmentId}': {
+    get: op({
+      id: 'getAttachment',
+      tag: 'agenda',
+      summary: 'Download an attachment',
+      description: 'Whoever may see the meeting. Served with the stored type, `X-Content-Type-Options: nosniff` and an inline `Content-Disposition` with the file name.',
+      params: ['attachmentId'],
+      success: {
+        status: '200',
+        description: 'The file.',
+        content: Object.fromEntries(ATTACHMENT_MEDIA_TYPES.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])),
+        headers: { 'Content-Disposition': { description: "`inline; filename*=UTF-8''<name>`.", schema: { type: 'string' } } }
+      },
+      errors: ['401', '404']
+    }),
+    delete: op({
+      id: 'removeAgendaAttachment',
+      tag: 'agenda',
+      summary: 'Remove an attachment',
+      description: 'Those who manage the meeting. A closed meeting answers 409.',
+      params: ['attachmentId'],
+      success: { status: '204', description: 'Removed.' },
+      errors: ['401', '403', '404', '409']
+    })
+  },
+
+  // Attendance
+  '/meetings/{meetingId}/attendance': {
+    put: op({
+      id: 'setAttendance',
+      tag: 'attendance',
+      summary: "Set one member's attendance: present (room or remote), excused, absent, represented",
+      description:
+        'Those who manage the meeting set anyone\'s. A member who is not an observer sets only their own (403 otherwise): remote check-in, excuse, proxy, or room check-in with the code shown in the room (`checkinCode`, from the QR code; a wrong one answers 403 with `fields.checkinCode`). `represented` needs `proxyHolderId`, a member of the body the body\'s proxy rule accepts (same college, voting right, at most N proxies per holder, no chains by default); a refusal answers 422 with the reason in `fields.proxyHolderId`. Someone leaving with proxies in hand gives them back (their givers become absent). A closed meeting answers 409.',
+      params: ['meetingId'],
+      body: ref('AttendanceInput'),
+      success: { status: '200', description: 'Recorded.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409', '422']
+    })
+  },
+  '/meetings/{meetingId}/departures': {
+    post: op({
+      id: 'recordDeparture',
+      tag: 'attendance',
+      summary: 'Record that a present member left',
+      description: 'Those who manage the meeting, or the member themselves. They stop counting for the quorum, and proxies they held go back to absent. Someone not present answers 409.',
+      params: ['meetingId'],
+      body: ref('DepartureInput'),
+      success: { status: '200', description: 'Recorded.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+
+  // Live room and speaking queue
+  '/meetings/{meetingId}/current-item': {
+    post: op({
+      id: 'setCurrentItem',
+      tag: 'speaking',
+      summary: 'Move the room to an agenda item (or to none)',
+      description:
+        'Those who manage the meeting, while it is `live` (409 otherwise). The item must be an accepted item of this meeting (422). The time spent on the previous item is added to its `spentSeconds`, and its speaker\'s turn ends.',
+      params: ['meetingId'],
+      body: ref('CurrentItemInput'),
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409', '422']
+    })
+  },
+  '/meetings/{meetingId}/queue/open': {
+    post: op({
+      id: 'setSpeakingListOpen',
+      tag: 'speaking',
+      summary: 'Open or close the speaking list',
+      description: 'Those who manage the meeting, while it is `live` (409 otherwise).',
+      params: ['meetingId'],
+      body: ref('SpeakingListOpenInput'),
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+  '/meetings/{meetingId}/queue/requests': {
+    post: op({
+      id: 'askToSpeak',
+      tag: 'speaking',
+      summary: 'Ask to speak on the current item',
+      description:
+        'A present member who is not an observer, for themselves (remote hand); those who manage the meeting may record a raised hand in the room for someone (`personId`, `source: "room"`). No item under way or a closed list answers 409; someone absent, an observer or a non-member answers 422. Asking again while waiting or speaking changes nothing. The queue puts those who have not spoken yet on this item first.',
+      params: ['meetingId'],
+      body: ref('SpeakingRequestInput'),
+      bodyRequired: false,
+      success: { status: '201', description: 'Queued (or already in the queue).', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409', '422']
+    })
+  },
+  '/meetings/{meetingId}/queue/withdraw': {
+    post: op({
+      id: 'withdrawSpeakingRequest',
+      tag: 'speaking',
+      summary: 'Withdraw a request to speak (or end one\'s own turn)',
+      description: 'The person who asked, or those who manage the meeting. A request no longer waiting answers 409.',
+      params: ['meetingId'],
+      body: ref('SpeakingRequestRef'),
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+  '/meetings/{meetingId}/queue/grant': {
+    post: op({
+      id: 'grantFloor',
+      tag: 'speaking',
+      summary: 'Give the floor to a waiting request',
+      description: 'Those who manage the meeting. The current speaker\'s turn ends. A request no longer waiting answers 409.',
+      params: ['meetingId'],
+      body: ref('SpeakingRequestRef'),
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['400', '401', '403', '404', '409']
+    })
+  },
+  '/meetings/{meetingId}/queue/end': {
+    post: op({
+      id: 'endFloor',
+      tag: 'speaking',
+      summary: "End the current speaker's turn",
+      description: 'Those who manage the meeting. No body. Without a current speaker, nothing changes.',
+      params: ['meetingId'],
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['401', '403', '404']
+    })
+  },
+
+  // Notifications
+  '/organisations/{orgId}/notifications': {
+    get: op({
+      id: 'listNotifications',
+      tag: 'notifications',
+      summary: 'My latest notifications in an organisation',
+      description: 'The 50 latest, newest first: meeting convened or changed, agenda changed (once until read), my proposal accepted or declined.',
+      params: ['orgId'],
+      success: { status: '200', description: 'Notifications.', schema: obj({ notifications: { type: 'array', items: ref('Notification') } }) },
+      errors: ['401', '404']
+    })
+  },
+  '/organisations/{orgId}/notifications/read': {
+    post: op({
+      id: 'markNotificationsRead',
+      tag: 'notifications',
+      summary: 'Mark all my notifications in an organisation as read',
+      params: ['orgId'],
+      success: { status: '200', description: 'Done.', schema: ref('Ok') },
+      errors: ['401', '404']
+    })
   }
 };
 
@@ -568,10 +941,33 @@ const ERROR_CODES = [
   'not_found',
   'conflict',
   'unprocessable',
+  'too_large',
   'rate_limited',
   'setup_done',
   'internal'
 ];
+
+const MEETING_STATUS_TEXT =
+  '`draft` (being prepared), `convened` (members notified), `live` (in session), `closed` (over; nothing changes any more).';
+/** A date and time as the forms send it: wall-clock Paris time unless it carries its own zone. */
+const meetingDateTime: Schema = {
+  type: 'string',
+  description: 'Date and time. Without a zone ("2026-06-06T14:00", as a datetime-local field sends it) it is Paris time; with one ("Z", "+02:00") it is taken as given.',
+  examples: ['2026-06-06T14:00', '2026-06-06T12:00:00Z']
+};
+const videoUrl: Schema = {
+  anyOf: [{ type: 'string', format: 'uri', pattern: '^https?://' }, { type: 'string', const: '' }, { type: 'null' }],
+  description: 'An http(s) link; "" or null: none.',
+  examples: ['https://visio.exemple.fr/ccl-patrimoine']
+};
+const blankableUuid = (description: string): Schema => ({ anyOf: [uuid, { type: 'string', const: '' }, { type: 'null' }], description });
+const plannedMinutes: Schema = {
+  type: 'integer',
+  minimum: 0,
+  maximum: 600,
+  description: 'Whole minutes; a numeric string is accepted too.'
+};
+const speakingSource: Schema = { type: 'string', enum: ['room', 'remote'], description: 'A hand raised in the room (recorded by the secretariat) or a remote request.' };
 
 const checkbox: Schema = {
   oneOf: [{ type: 'boolean' }, { type: 'string', enum: ['on', 'true', 'false', '1', '0'] }],
@@ -714,6 +1110,201 @@ const schemas: Record<string, Schema> = {
     expiresAt: dateTime
   }),
 
+  // Meetings
+  MeetingStatus: { type: 'string', enum: [...MEETING_STATUSES], description: MEETING_STATUS_TEXT },
+  MeetingSummary: obj({
+    id: uuid,
+    organisationId: uuid,
+    bodyId: uuid,
+    bodyName: { type: 'string' },
+    title: { type: 'string' },
+    startsAt: dateTime,
+    place: { type: 'string', description: 'May be empty (remote-only meeting).' },
+    videoUrl: nullable({ type: 'string', format: 'uri' }),
+    status: ref('MeetingStatus')
+  }),
+  MeetingDetail: {
+    allOf: [
+      ref('MeetingSummary'),
+      obj({
+        checkinCode: nullable({
+          type: 'string',
+          description: 'The code behind the room QR code, for members checking in in the room; null unless the asker manages the meeting.'
+        })
+      })
+    ]
+  },
+  MeetingCapabilities: obj(
+    {
+      personId: { ...nullable(uuid), description: 'The asker as a person of the organisation, if they are one.' },
+      canManage: { type: 'boolean', description: "Convene, run the room, check others in, keep the agenda: organisation administrators and the body's chair, secretary or admin." },
+      canTakePart: { type: 'boolean', description: 'Propose items, check oneself in, give a proxy, ask to speak: members of the body who are not observers.' }
+    },
+    undefined,
+    { description: 'What the asker may do in this meeting; computed per person, never broadcast.' }
+  ),
+  AttachmentInfo: obj({
+    id: uuid,
+    filename: { type: 'string', maxLength: 200 },
+    mimeType: { type: 'string', enum: ATTACHMENT_MEDIA_TYPES },
+    sizeBytes: { type: 'integer', minimum: 1, maximum: MAX_ATTACHMENT_BYTES }
+  }),
+  AgendaItemKind: {
+    type: 'string',
+    enum: [...ITEM_KINDS],
+    description: 'Information, consultation (the council gives its opinion, *avis*), decision.'
+  },
+  AgendaItem: obj({
+    id: uuid,
+    parentId: { ...nullable(uuid), description: 'The item this is a sub-item of (one level only).' },
+    position: { type: 'string', description: 'Sort key among siblings (opaque; the list comes already ordered).' },
+    title: { type: 'string' },
+    kind: ref('AgendaItemKind'),
+    presenter: { type: 'string' },
+    plannedMinutes: { type: 'integer', minimum: 0, maximum: 600 },
+    description: { type: 'string' },
+    notes: { type: 'string', description: "The secretariat's notes on the item." },
+    status: {
+      type: 'string',
+      enum: ['proposed', 'accepted', 'declined'],
+      description: "Items added by the secretariat are `accepted`; members' proposals wait as `proposed` until decided."
+    },
+    proposedBy: nullable(obj({ personId: uuid, name: { type: 'string' } })),
+    decisionReason: { ...nullable({ type: 'string' }), description: 'Why a proposal was declined (or the note given when accepting).' },
+    decidedAt: nullable(dateTime),
+    spentSeconds: { type: 'integer', minimum: 0, description: 'Time the room has spent on this item.' },
+    version: { type: 'integer', minimum: 1, description: 'Goes up with every change; send it back as `baseVersion`.' },
+    attachments: { type: 'array', items: ref('AttachmentInfo') }
+  }),
+  AttendanceStatus: {
+    type: 'string',
+    enum: [...ATTENDANCE_STATUSES],
+    description: 'In the room, remote, excused, absent (the default), represented (gave a proxy).'
+  },
+  AttendanceEntry: obj(
+    {
+      personId: uuid,
+      name: { type: 'string' },
+      role: ref('BodyRole'),
+      college: ref('College'),
+      affiliation: ref('Affiliation'),
+      votingRight: { type: 'boolean' },
+      status: ref('AttendanceStatus'),
+      proxyHolderId: { ...nullable(uuid), description: "Who holds this member's proxy, when `represented`." },
+      arrivedAt: nullable(dateTime),
+      departedAt: nullable(dateTime)
+    },
+    undefined,
+    { description: 'One line per member of the body, by name.' }
+  ),
+  QuorumRule: {
+    oneOf: [
+      obj({ kind: { type: 'string', const: 'majority' } }),
+      obj({ kind: { type: 'string', const: 'majority_per_college' } }),
+      obj({ kind: { type: 'string', const: 'fixed' }, count: { type: 'integer', minimum: 0 } }),
+      obj({ kind: { type: 'string', const: 'none' } })
+    ],
+    description:
+      "The body's quorum rule: more than half of its voting members present or represented (default), the same on the landlord and the tenant side, a fixed number, or none."
+  },
+  QuorumCount: obj({
+    members: { type: 'integer', minimum: 0, description: 'Voting members of the body (or the college).' },
+    present: { type: 'integer', minimum: 0 },
+    represented: { type: 'integer', minimum: 0, description: 'Proxies count only while their holder is present.' },
+    counted: { type: 'integer', minimum: 0, description: 'Present plus represented: the figure compared with `required`.' },
+    required: { type: 'integer', minimum: 0 },
+    met: { type: 'boolean' }
+  }),
+  QuorumResult: {
+    allOf: [
+      ref('QuorumCount'),
+      obj(
+        {
+          rule: ref('QuorumRule'),
+          colleges: {
+            type: 'object',
+            properties: { landlord: ref('QuorumCount'), tenant: ref('QuorumCount') },
+            description: 'Per college, for `majority_per_college`.'
+          }
+        },
+        ['rule']
+      )
+    ]
+  },
+  ProxyRule: obj(
+    {
+      maxPerHolder: { type: 'integer', minimum: 0, description: 'Proxies one member may hold (default 1).' },
+      sameCollege: { type: 'boolean', description: 'Giver and holder in the same college (default true).' },
+      holderMustHaveVotingRight: { type: 'boolean', description: 'Default true.' }
+    },
+    undefined,
+    { description: "The body's proxy rule. Proxies never chain: a represented member holds none, and one holding proxies must hand them back before giving theirs." }
+  ),
+  QueueEntry: obj({
+    requestId: uuid,
+    personId: uuid,
+    name: { type: 'string' },
+    source: speakingSource,
+    requestedAt: dateTime
+  }),
+  SpeakingQueue: obj({
+    itemId: { ...nullable(uuid), description: 'The current item the queue is about.' },
+    pending: {
+      type: 'array',
+      items: ref('QueueEntry'),
+      description: 'Waiting requests in speaking order: those who have not spoken yet on this item first, then by request time.'
+    },
+    speaking: nullable({ allOf: [ref('QueueEntry'), obj({ grantedAt: dateTime })] }),
+    spoken: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, description: 'Seconds spoken on the current item, by person id.' }
+  }),
+  MeetingState: obj(
+    {
+      rev: { type: 'integer', minimum: 0, description: 'Increases with every committed change; keep the state with the highest rev.' },
+      serverTime: { ...dateTime, description: "The server's clock when read (for timers)." },
+      meeting: {
+        allOf: [
+          ref('MeetingSummary'),
+          obj({
+            currentItemId: nullable(uuid),
+            currentItemStartedAt: nullable(dateTime),
+            queueOpen: { type: 'boolean' },
+            quorumRule: ref('QuorumRule'),
+            proxyRule: ref('ProxyRule')
+          })
+        ]
+      },
+      agenda: { type: 'array', items: ref('AgendaItem'), description: 'Top-level items in order, each followed by its sub-items; proposed and declined items included.' },
+      attendance: { type: 'array', items: ref('AttendanceEntry') },
+      quorum: ref('QuorumResult'),
+      queue: ref('SpeakingQueue')
+    },
+    undefined,
+    { description: 'The live state of a meeting, as every view renders it. Over Socket.IO, `meeting:patch` replaces its sections one at a time (see docs/API.md).' }
+  ),
+  MeetingEvent: obj({
+    id: { type: 'integer' },
+    at: dateTime,
+    type: {
+      type: 'string',
+      description:
+        '`meeting.created`, `meeting.updated`, `meeting.status`, `agenda.added`, `agenda.proposed`, `agenda.updated`, `agenda.moved`, `agenda.removed`, `agenda.proposal_accepted`, `agenda.proposal_declined`, `agenda.attachment_added`, `agenda.attachment_removed`, `attendance.set`, `attendance.departed`, `room.current_item`, `queue.opened`, `queue.closed`, `queue.requested`, `queue.withdrawn`, `queue.granted`, `queue.ended`.',
+      examples: ['attendance.set']
+    },
+    actorUserId: nullable(uuid),
+    data: { type: 'object', description: 'Depends on `type` (ids, the fields changed, the statuses…).' }
+  }),
+  Notification: obj({
+    id: uuid,
+    kind: {
+      type: 'string',
+      examples: ['meeting.convened'],
+      description: '`meeting.convened`, `meeting.changed`, `agenda.changed`, `proposal.accepted`, `proposal.declined`.'
+    },
+    data: { type: 'object', description: '`meetingId` and `title`; for proposals also `itemId` and `reason`.' },
+    createdAt: dateTime,
+    read: { type: 'boolean' }
+  }),
+
   // Inputs
   SetupInput: obj({
     organisationName: trimmed(2, 200, { examples: ["Office 64 de l'Habitat"] }),
@@ -816,7 +1407,90 @@ const schemas: Record<string, Schema> = {
   GuestJoinInput: obj({
     code: { type: 'string', description: 'Six letters and digits; case, spaces and hyphens are ignored.', examples: ['K7M-Q2P'] },
     displayName: trimmed(1, 60)
-  })
+  }),
+  MeetingCreateInput: obj(
+    {
+      title: trimmed(2, 200, { examples: ['CCL patrimoine : séance de juin'] }),
+      startsAt: meetingDateTime,
+      place: { type: 'string', maxLength: 300, default: '', description: 'Trimmed; at most 300 characters.', examples: ['Salle du conseil, 2 rue de l’Exemple, Pau'] },
+      videoUrl
+    },
+    ['title', 'startsAt']
+  ),
+  MeetingUpdateInput: obj(
+    {
+      title: trimmed(2, 200),
+      startsAt: meetingDateTime,
+      place: { type: 'string', maxLength: 300, description: 'Trimmed; at most 300 characters.' },
+      videoUrl
+    },
+    [],
+    { additionalProperties: false }
+  ),
+  MeetingTransitionInput: obj({ to: ref('MeetingStatus') }),
+  AgendaItemCreateInput: obj(
+    {
+      title: trimmed(1, 300, { examples: ['Renouvellement du marché de gaz propane'] }),
+      kind: { ...ref('AgendaItemKind'), default: 'information' },
+      presenter: { type: 'string', maxLength: 200, default: '' },
+      plannedMinutes: { ...plannedMinutes, default: 10 },
+      description: { type: 'string', maxLength: 10000, default: '' },
+      parentId: blankableUuid('Makes it a sub-item of this top-level item of the same meeting; "" or null: top level.'),
+      afterId: blankableUuid('Insert after this item (at the same level). Absent: at the end; "" or null: first.')
+    },
+    ['title']
+  ),
+  AgendaItemUpdateInput: obj(
+    {
+      title: trimmed(1, 300),
+      kind: ref('AgendaItemKind'),
+      presenter: { type: 'string', maxLength: 200 },
+      plannedMinutes,
+      description: { type: 'string', maxLength: 10000 },
+      notes: { type: 'string', maxLength: 20000, description: 'Those who manage the meeting only (403 otherwise).' },
+      baseVersion: {
+        type: 'integer',
+        minimum: 1,
+        description: 'The `version` the editor started from: a field someone else changed since is refused (409), not overwritten. Absent: last write wins.'
+      }
+    },
+    [],
+    { additionalProperties: false }
+  ),
+  AgendaItemMoveInput: obj(
+    {
+      afterId: { ...nullable(uuid), description: 'Place after this item (at the target level); null: first.' },
+      parentId: { ...nullable(uuid), description: 'The new parent; null: top level; absent: keep the current one.' }
+    },
+    ['afterId']
+  ),
+  ProposalDecisionInput: obj(
+    {
+      accept: { type: 'boolean' },
+      reason: { type: 'string', maxLength: 1000, default: '', description: 'Required (non-blank) when declining: it is shown to the proposer (422 otherwise).' }
+    },
+    ['accept']
+  ),
+  AttendanceInput: obj(
+    {
+      personId: { ...uuid, description: 'A member of the body (422 otherwise); a member who does not manage the meeting may only send their own.' },
+      status: ref('AttendanceStatus'),
+      proxyHolderId: { ...nullable(uuid), description: 'Required with `represented`: the member who holds the proxy, checked against the body\'s proxy rule (422).' },
+      checkinCode: { type: 'string', maxLength: 64, description: 'For a member checking themselves in `present_room`: the code from the room\'s QR code.' }
+    },
+    ['personId', 'status']
+  ),
+  DepartureInput: obj({ personId: uuid }),
+  CurrentItemInput: obj({ itemId: { ...nullable(uuid), description: 'An accepted item of this meeting; null: no item under way.' } }),
+  SpeakingListOpenInput: obj({ open: { type: 'boolean' } }),
+  SpeakingRequestInput: obj(
+    {
+      personId: { ...uuid, description: 'Absent: the asker. Someone else: those who manage the meeting only.' },
+      source: { ...speakingSource, default: 'remote' }
+    },
+    []
+  ),
+  SpeakingRequestRef: obj({ requestId: uuid })
 };
 
 const uuidParam = (name: string, what: string) => ({
@@ -833,6 +1507,17 @@ const parameters = {
   personId: uuidParam('personId', 'Person'),
   membershipId: uuidParam('membershipId', 'Membership'),
   invitationId: uuidParam('invitationId', 'Invitation'),
+  meetingId: uuidParam('meetingId', 'Meeting'),
+  itemId: uuidParam('itemId', 'Agenda item'),
+  attachmentId: uuidParam('attachmentId', 'Attachment'),
+  filename: {
+    name: 'filename',
+    in: 'query',
+    required: true,
+    description: 'The file\'s name as shown to members (at most 200 characters are kept; slashes and control characters become `_`).',
+    schema: { type: 'string', minLength: 1 },
+    examples: { pdf: { value: 'offre.pdf' } }
+  },
   tokenId: { name: 'tokenId', in: 'path', required: true, description: 'API token id (`cnc_…`, the part before the dot).', schema: { type: 'string' } },
   invitationToken: {
     name: 'token',
@@ -867,9 +1552,9 @@ export function openApiDocument(version: string): Record<string, unknown> {
     info: {
       title: 'Concerto API',
       version,
-      summary: 'Organisations, bodies, people, memberships, invitations and guest access of a Concerto install.',
+      summary: 'Organisations, bodies, people, memberships, invitations, guest access and meetings of a Concerto install.',
       description:
-        'JSON in and out. Authenticate with the session cookie set by `POST /auth/login` (changes must then be sent as `application/json`) or with `Authorization: Bearer <token>` (a personal API token or a session token). Every error has the shape `{"error":{"code","message","messageEn","fields"}}`; messages are French by default, English with `?lang=en` or `Accept-Language: en`. See docs/API.md.',
+        'JSON in and out, except files: attachments are uploaded as the raw body (a PDF or an image, with its own `Content-Type`) and downloaded as such, and a meeting gives its convocation as `text/calendar` and its agenda as `application/pdf`. Live meeting state also travels over Socket.IO (`meeting:join`, then `meeting:patch`; see docs/API.md). Authenticate with the session cookie set by `POST /auth/login` (changes must then be sent as `application/json`, attachment uploads excepted) or with `Authorization: Bearer <token>` (a personal API token or a session token). Every error has the shape `{"error":{"code","message","messageEn","fields"}}`; messages are French by default, English with `?lang=en` or `Accept-Language: en`. See docs/API.md.',
       license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' }
     },
     servers: [{ url: '/api/v1' }],
@@ -883,6 +1568,11 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'memberships', description: 'Who sits on which body, with role, college, affiliation, vote and mandate.' },
       { name: 'invitations', description: 'Single-use links that give a person an account.' },
       { name: 'guests', description: 'People without an account joining one session by code.' },
+      { name: 'meetings', description: 'Council meetings: planning, convening, status, live state, event log, calendar file, agenda PDF.' },
+      { name: 'agenda', description: 'Agenda items, members\' proposals and attachments.' },
+      { name: 'attendance', description: 'Check-in (room or remote), excuses, proxies, departures.' },
+      { name: 'speaking', description: 'The item under way and the speaking queue.' },
+      { name: 'notifications', description: 'What changed for me: convocations, agenda changes, decisions on my proposals.' },
       { name: 'meta', description: 'This document.' }
     ],
     paths,
