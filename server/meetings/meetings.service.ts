@@ -84,6 +84,8 @@ interface MeetingRow {
 }
 
 interface Ctx {
+  /** Work to run once the change is committed (mail), never before. */
+  afterCommit: (() => Promise<void>)[];
   meeting: MeetingRow;
   actor: AuthUser;
   access: OrgAccess;
@@ -179,6 +181,7 @@ export class MeetingService {
     const access = await this.access.forOrganisation(actor, meeting.organisation_id);
     if (!access || !policy.viewMeeting(access, meeting.body_id)) throw Errors.notFound(MEETING);
     return {
+      afterCommit: [],
       meeting,
       actor,
       access,
@@ -428,7 +431,7 @@ export class MeetingService {
     const result = await this.db.transaction(async (tx) => {
       const locked = await this.loadMeeting(tx, meetingId, true);
       if (!locked) throw Errors.notFound(MEETING);
-      const ctx = { ...c, meeting: locked };
+      const ctx = { ...c, meeting: locked, afterCommit: c.afterCommit };
       const log = async (type: string, data: Record<string, unknown> = {}) => {
         for (const section of sectionsOf(type)) sections.add(section);
         await tx.query('insert into meeting_events (meeting_id, actor_user_id, type, data) values ($1, $2, $3, $4)', [
@@ -447,6 +450,7 @@ export class MeetingService {
       return r;
     });
     if (revs) this.changed({ meetingId, ...(revs as { fromRev: number; rev: number }), sections: [...sections] });
+    for (const job of c.afterCommit) void job().catch((err: unknown) => this.logger.warn({ err, meetingId }, 'after-commit job failed'));
     return result;
   }
 
@@ -508,7 +512,6 @@ export class MeetingService {
       if (to === 'convened') await this.notifyMembers(tx, c, 'meeting.convened');
     });
     const summary = toSummary((await this.loadMeeting(this.db, meetingId))!);
-    if (to === 'convened') void this.mailMembers(summary, 'convened');
     return summary;
   }
 
@@ -951,37 +954,58 @@ export class MeetingService {
 
   // Notifications ---------------------------------------------------------------------------
 
-  private async notifyMembers(tx: Queryable, c: Ctx, kind: string): Promise<void> {
-    // One unread notice per member and meeting is enough: "the agenda changed" once, not per edit.
-    await tx.query(
+  /**
+   * In-app notice to every member, and a mail where SMTP is set. One unread notice per member,
+   * meeting and kind is enough ("the agenda changed" once, not per edit), and a mail goes only
+   * with a new notice, so a busy drafting session does not flood anyone's inbox.
+   */
+  private async notifyMembers(tx: Queryable, c: Ctx, kind: 'meeting.convened' | 'meeting.changed' | 'agenda.changed'): Promise<void> {
+    const inserted = await tx.query<{ person_id: string }>(
       `insert into notifications (organisation_id, person_id, kind, data)
        select $1, ms.person_id, $2, jsonb_build_object('meetingId', $3::text, 'title', $4::text)
          from memberships ms where ms.body_id = $5
           and not exists (select 1 from notifications n where n.person_id = ms.person_id and n.kind = $2
-                           and n.read_at is null and n.data->>'meetingId' = $3::text)`,
+                           and n.read_at is null and n.data->>'meetingId' = $3::text)
+       returning person_id`,
       [c.meeting.organisation_id, kind, c.meeting.id, c.meeting.title, c.meeting.body_id]
     );
+    if (inserted.length && this.mailer.configured) {
+      const personIds = inserted.map((r) => r.person_id);
+      c.afterCommit.push(() => this.mailMembers(c.meeting.id, personIds, kind));
+    }
   }
 
-  private async mailMembers(summary: MeetingSummary, what: 'convened'): Promise<void> {
-    if (!this.mailer.configured) return;
+  private async mailMembers(meetingId: string, personIds: string[], kind: 'meeting.convened' | 'meeting.changed' | 'agenda.changed'): Promise<void> {
+    const m = await this.loadMeeting(this.db, meetingId);
+    if (!m) return;
     const rows = await this.db.query<{ email: string; full_name: string }>(
-      `select p.email, p.full_name from memberships ms join people p on p.id = ms.person_id where ms.body_id = $1 and p.email is not null`,
-      [summary.bodyId]
+      'select email, full_name from people where id = any($1::uuid[]) and email is not null',
+      [personIds]
     );
-    const when = new Date(summary.startsAt);
+    const when = new Date(m.starts_at);
+    const whenFr = when.toLocaleString('fr-FR', { timeZone: 'Europe/Paris' });
+    const whenEn = when.toLocaleString('en-GB', { timeZone: 'Europe/Paris' });
+    const subject =
+      kind === 'meeting.convened'
+        ? `Convocation : ${m.title} / Notice of meeting: ${m.title}`
+        : `Ordre du jour modifié : ${m.title} / Agenda changed: ${m.title}`;
     for (const r of rows) {
+      const fr =
+        kind === 'meeting.convened'
+          ? `Vous êtes convoqué(e) à « ${m.title} » (${m.body_name}) le ${whenFr}, ${m.place}.`
+          : `L'ordre du jour ou les informations de « ${m.title} » (${m.body_name}, le ${whenFr}) ont changé. Consultez-les dans Concerto.`;
+      const en =
+        kind === 'meeting.convened'
+          ? `You are invited to "${m.title}" (${m.body_name}) on ${whenEn}, ${m.place}.`
+          : `The agenda or details of "${m.title}" (${m.body_name}, ${whenEn}) have changed. See them in Concerto.`;
       try {
         await this.mailer.send({
           to: r.email,
-          subject: `Convocation : ${summary.title} / Notice of meeting: ${summary.title}`,
-          text:
-            `Bonjour ${r.full_name},\n\nVous êtes convoqué(e) à « ${summary.title} » (${summary.bodyName}) le ${when.toLocaleString('fr-FR', { timeZone: 'Europe/Paris' })}, ${summary.place}.\n` +
-            (summary.videoUrl ? `Lien de visioconférence : ${summary.videoUrl}\n` : '') +
-            `\nHello ${r.full_name},\n\nYou are invited to "${summary.title}" (${summary.bodyName}) on ${when.toLocaleString('en-GB', { timeZone: 'Europe/Paris' })}, ${summary.place}.\n`
+          subject,
+          text: `Bonjour ${r.full_name},\n\n${fr}\n${m.video_url ? `Visioconférence : ${m.video_url}\n` : ''}\nHello ${r.full_name},\n\n${en}\n`
         });
       } catch (err) {
-        this.logger.warn({ err, what }, 'convocation mail failed');
+        this.logger.warn({ err, kind }, 'meeting mail failed');
       }
     }
   }
