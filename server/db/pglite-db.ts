@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Db, Queryable } from './db.ts';
 
@@ -10,8 +10,16 @@ import type { Db, Queryable } from './db.ts';
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dirname(resolve(dataDir)), { recursive: true });
-  const pg = dataDir ? new PGlite(resolve(dataDir)) : new PGlite();
+  const isNew = !!dataDir && !existsSync(join(resolve(dataDir), 'PG_VERSION'));
+  let pg = dataDir ? new PGlite(resolve(dataDir)) : new PGlite();
   await pg.waitReady;
+  if (isNew) {
+    // Creating a cluster (initdb) leaves about 450 MB of WASM heap behind that a running server
+    // never needs again; reopening the new directory gives it back.
+    await pg.close();
+    pg = new PGlite(resolve(dataDir!));
+    await pg.waitReady;
+  }
 
   const db: Db = {
     kind: 'pglite',
