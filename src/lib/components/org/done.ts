@@ -13,7 +13,8 @@ const MESSAGES = {
   member_removed: () => m.org_done_member_removed(),
   person_added: () => m.org_done_person_added(),
   person_saved: () => m.org_done_person_saved(),
-  invitation_revoked: () => m.org_done_invitation_revoked()
+  invitation_revoked: () => m.org_done_invitation_revoked(),
+  notices_read: () => m.org_done_notices_read()
 } as const;
 
 export type DoneCode = keyof typeof MESSAGES;
