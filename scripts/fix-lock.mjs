@@ -24,11 +24,13 @@ for (const [key, meta] of Object.entries(pk)) {
     if (nested in pk || top in pk) continue;
     const m = /^[~^]?(\d+\.\d+\.\d+\S*)$/.exec(spec);
     if (!m) continue;
-    const entry = { version: m[1], optional: true };
-    if (meta.dev) entry.dev = true;
+    // Keys in the order npm itself writes them, so a later `npm install` leaves the lock as is.
     const { os, cpu } = guess(dep);
-    if (os) entry.os = [os];
+    const entry = { version: m[1] };
     if (cpu) entry.cpu = [cpu];
+    if (meta.dev) entry.dev = true;
+    entry.optional = true;
+    if (os) entry.os = [os];
     pk[top] = entry;
     added.push(dep);
   }
