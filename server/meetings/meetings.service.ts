@@ -122,7 +122,9 @@ export type MeetingChangeListener = (change: MeetingChange) => void;
 
 /** Which parts of the live state each logged event changes. */
 function sectionsOf(type: string): MeetingSection[] {
-  if (type === 'meeting.status' || type === 'room.current_item') return ['meeting', 'agenda', 'queue'];
+  if (type === 'meeting.status') return ['meeting', 'agenda', 'queue'];
+  // Moving to another item changes the agenda only in the time spent on the item left.
+  if (type === 'room.current_item') return ['meeting', 'spent', 'queue'];
   if (type === 'queue.opened' || type === 'queue.closed') return ['meeting', 'queue'];
   if (type.startsWith('meeting.')) return ['meeting'];
   if (type.startsWith('agenda.')) return ['agenda'];
@@ -240,16 +242,20 @@ export class MeetingService {
    * Reads the given parts of the live state (after a commit, for a patch). `quorum` comes with
    * `attendance`; `rev` is the meeting's rev when read, at least that of the change broadcast.
    */
-  async sections(meetingId: string, wanted: MeetingSection[]): Promise<Partial<MeetingState> & { rev: number; serverTime: string }> {
+  async sections(meetingId: string, wanted: MeetingSection[]): Promise<Partial<MeetingState> & { rev: number; serverTime: string; spent?: Record<string, number> }> {
     const m = await this.loadMeeting(this.db, meetingId);
     if (!m) throw Errors.notFound(MEETING);
     const want = new Set(wanted);
-    const out: Partial<MeetingState> & { rev: number; serverTime: string } = { rev: Number(m.rev), serverTime: new Date().toISOString() };
-    const [agenda, attendance, queue] = await Promise.all([
+    const out: Partial<MeetingState> & { rev: number; serverTime: string; spent?: Record<string, number> } = { rev: Number(m.rev), serverTime: new Date().toISOString() };
+    const [agenda, attendance, queue, spent] = await Promise.all([
       want.has('agenda') ? this.agendaOf(meetingId) : undefined,
       want.has('attendance') ? this.attendanceOf(meetingId, m.body_id) : undefined,
-      want.has('queue') ? this.queueOf(m.current_item_id) : undefined
+      want.has('queue') ? this.queueOf(m.current_item_id) : undefined,
+      want.has('spent') && !want.has('agenda')
+        ? this.db.query<{ id: string; spent_seconds: number }>('select id, spent_seconds from agenda_items where meeting_id = $1 and deleted_at is null', [meetingId])
+        : undefined
     ]);
+    if (spent) out.spent = Object.fromEntries(spent.map((r) => [r.id, r.spent_seconds]));
     if (want.has('meeting')) {
       out.meeting = {
         ...toSummary(m),

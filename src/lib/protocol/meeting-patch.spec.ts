@@ -26,4 +26,10 @@ describe('applyMeetingPatch', () => {
   it('ignores another meeting', () => {
     expect(applyMeetingPatch(state, { ...patch(5, 6), meetingId: 'other' })).toBe(state);
   });
+  it('updates only the time spent on agenda items from a `spent` map', () => {
+    const withAgenda = { ...state, agenda: [{ id: 'a', spentSeconds: 0 }, { id: 'b', spentSeconds: 5 }] } as unknown as MeetingState;
+    const next = applyMeetingPatch(withAgenda, patch(5, 6, { spent: { a: 42, b: 5 } } as MeetingPatch['changes'])) as MeetingState;
+    expect(next.agenda.map((i) => i.spentSeconds)).toEqual([42, 5]);
+    expect(next.agenda[1]).toBe(withAgenda.agenda[1]);
+  });
 });

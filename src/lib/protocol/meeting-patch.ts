@@ -1,7 +1,7 @@
 import type { MeetingState } from './meeting-state.ts';
 
 /** The parts of a meeting's state a change can replace; each is sent whole. */
-export type MeetingSection = 'meeting' | 'agenda' | 'attendance' | 'queue';
+export type MeetingSection = 'meeting' | 'agenda' | 'attendance' | 'queue' | 'spent';
 
 /**
  * What the server broadcasts after committed changes: the sections they touched, read after the
@@ -20,7 +20,10 @@ export interface MeetingPatch {
   fromRev: number;
   rev: number;
   serverTime: string;
-  changes: Partial<Pick<MeetingState, 'meeting' | 'agenda' | 'attendance' | 'quorum' | 'queue'>>;
+  changes: Partial<Pick<MeetingState, 'meeting' | 'agenda' | 'attendance' | 'quorum' | 'queue'>> & {
+    /** Time spent per agenda item, in seconds: moving to another item changes only this in the agenda. */
+    spent?: Record<string, number>;
+  };
 }
 
 /**
@@ -32,5 +35,10 @@ export function applyMeetingPatch(state: MeetingState, patch: MeetingPatch): Mee
   if (patch.meetingId !== state.meeting.id) return state;
   if (patch.rev <= state.rev) return state;
   if (patch.fromRev > state.rev) return 'resync';
-  return { ...state, ...patch.changes, rev: patch.rev, serverTime: patch.serverTime };
+  const { spent, ...sections } = patch.changes;
+  const next: MeetingState = { ...state, ...sections, rev: patch.rev, serverTime: patch.serverTime };
+  if (spent && !sections.agenda) {
+    next.agenda = next.agenda.map((i) => (i.id in spent && spent[i.id] !== i.spentSeconds ? { ...i, spentSeconds: spent[i.id] } : i));
+  }
+  return next;
 }
