@@ -12,6 +12,7 @@ import { RequestAuthenticator } from './http/request-auth.ts';
 import { InvitationService } from './invitations/invitations.service.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { MeetingService } from './meetings/meetings.service.ts';
+import { VoteService } from './votes/votes.service.ts';
 import { OrganisationService } from './organisations/organisations.service.ts';
 import { PeopleService } from './people/people.service.ts';
 
@@ -33,6 +34,7 @@ export interface Services {
   invitations: InvitationService;
   guests: GuestService;
   meetings: MeetingService;
+  votes: VoteService;
 }
 
 export function buildServices(config: Config, logger: Logger, db: Db, mailer: Mailer): Services {
@@ -41,6 +43,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
   const apiTokens = new ApiTokenService(db);
   const access = new AccessService(db);
   const guests = new GuestService(db, access, limiter);
+  const meetings = new MeetingService(db, access, mailer, logger);
   return {
     config,
     logger,
@@ -57,6 +60,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     people: new PeopleService(db, access),
     invitations: new InvitationService(db, access, mailer, logger),
     guests,
-    meetings: new MeetingService(db, access, mailer, logger)
+    meetings,
+    votes: new VoteService(db, access, meetings)
   };
 }

@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.ts';
 import { tokenNameSchema } from '../auth/api-tokens.ts';
 import { validate } from '../shared/validate.ts';
 import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
+import { registerVoteRoutes } from '../votes/votes.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
 
 declare module 'express-serve-static-core' {
@@ -62,7 +63,7 @@ export function createApiRouter(services: Services): express.Router {
     next();
   });
 
-  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId', 'meetingId', 'itemId', 'attachmentId']) {
+  for (const p of ['orgId', 'bodyId', 'personId', 'membershipId', 'invitationId', 'meetingId', 'itemId', 'attachmentId', 'voteId']) {
     r.param(p, (_req, _res, next, value: string) => {
       next(UUID.test(value) ? undefined : Errors.notFound(bi('Ressource', 'Resource')));
     });
@@ -228,6 +229,7 @@ export function createApiRouter(services: Services): express.Router {
   });
 
   registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
+  registerVoteRoutes(r, services);
 
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));
 
