@@ -13,6 +13,7 @@ import { InvitationService } from './invitations/invitations.service.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { MeetingService } from './meetings/meetings.service.ts';
 import { VoteService } from './votes/votes.service.ts';
+import { BoundDocumentStore } from './yjs/document-store.ts';
 import { OrganisationService } from './organisations/organisations.service.ts';
 import { PeopleService } from './people/people.service.ts';
 
@@ -35,6 +36,8 @@ export interface Services {
   guests: GuestService;
   meetings: MeetingService;
   votes: VoteService;
+  /** Server-side access to co-edited documents; bound to the Yjs server by server/app.ts. */
+  documents: BoundDocumentStore;
 }
 
 export function buildServices(config: Config, logger: Logger, db: Db, mailer: Mailer): Services {
@@ -61,6 +64,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     invitations: new InvitationService(db, access, mailer, logger),
     guests,
     meetings,
-    votes: new VoteService(db, access, meetings)
+    votes: new VoteService(db, access, meetings),
+    documents: new BoundDocumentStore()
   };
 }

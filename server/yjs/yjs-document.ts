@@ -34,6 +34,8 @@ export interface YjsDocumentOptions {
 const LOAD_ORIGIN = Symbol('yjs-load');
 const BUS_ORIGIN = Symbol('yjs-bus');
 const CLOSE_ORIGIN = Symbol('yjs-connection-closed');
+/** Edits made by the server itself (a generated minutes draft, a restored version): persisted and relayed like a client's. */
+const SERVER_ORIGIN = Symbol('yjs-server-edit');
 
 /** Upper bound between retries of a failed write, so a database outage is not hammered. */
 const MAX_RETRY_DELAY_MS = 5_000;
@@ -57,6 +59,8 @@ export class YjsDocument {
   readonly connections = new Set<YjsPeer>();
   /** Set by the server while it flushes this document before dropping it. */
   evicting = false;
+  /** Server-side readers and writers currently using the document: it is not evicted while any remain. */
+  holds = 0;
   destroyed = false;
 
   private readonly log: pino.Logger;
@@ -115,6 +119,11 @@ export class YjsDocument {
     Y.applyUpdate(this.ydoc, update, from);
   }
 
+  /** Applies an edit made by the server; persisted and relayed to every connection and instance. */
+  applyServerUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.ydoc, update, SERVER_ORIGIN);
+  }
+
   applyClientAwareness(update: Uint8Array, from: YjsPeer): void {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, from);
   }
@@ -162,8 +171,8 @@ export class YjsDocument {
     if (origin === LOAD_ORIGIN) return;
     const message = encodeUpdate(update);
     this.broadcast(message, origin);
-    // Only the instance whose client sent an update persists it; relayed copies are memory only.
-    if (this.isPeer(origin)) {
+    // Only the instance whose client (or own server code) made an update persists it; relayed copies are memory only.
+    if (this.isPeer(origin) || origin === SERVER_ORIGIN) {
       this.queueWrite(update);
       this.publish(message);
     }

@@ -50,6 +50,17 @@ export interface YjsServer {
   /** Closes every connection with 1001, flushes, drops the documents. Does not close the bus. */
   close(): Promise<void>;
   stats(): { docs: number; connections: number };
+  /**
+   * The whole current state of a document as one update (`Y.applyUpdate` it into a fresh
+   * `Y.Doc`), read from memory when the document is open here, else from the log. With several
+   * instances, edits another instance received in the last flush interval (250 ms) may be missing.
+   */
+  readDocument(docName: string): Promise<Uint8Array>;
+  /**
+   * Applies an edit made by the server (e.g. a generated draft): connected clients receive it
+   * at once, other instances through the bus, and it is written to the log before this resolves.
+   */
+  applyServerUpdate(docName: string, update: Uint8Array): Promise<void>;
 }
 
 const MAX_DOC_NAME_LENGTH = 512;
@@ -174,7 +185,8 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
     });
   }
 
-  function accept(ws: WebSocket, docName: string, access: 'edit' | 'read', principal: { id: string; name: string }): void {
+  /** The document in memory, created (its load started) when absent. */
+  function openDocument(docName: string): YjsDocument {
     let doc = docs.get(docName);
     if (!doc) {
       doc = new YjsDocument(docName, docOptions);
@@ -186,6 +198,26 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
         await created.destroy();
       });
     }
+    return doc;
+  }
+
+  /** Runs `fn` on the loaded document, holding it in memory meanwhile; evicts it after if nobody is connected. */
+  async function withDocument<T>(docName: string, fn: (doc: YjsDocument) => Promise<T> | T): Promise<T> {
+    if (closing) throw new Error('the Yjs server is closing');
+    if (docName.length === 0 || docName.length > MAX_DOC_NAME_LENGTH) throw new Error(`bad document name: ${docName}`);
+    const doc = openDocument(docName);
+    doc.holds++;
+    try {
+      await doc.load();
+      return await fn(doc);
+    } finally {
+      doc.holds--;
+      if (doc.connections.size === 0 && doc.holds === 0 && !doc.destroyed) void evictWhenIdle(doc);
+    }
+  }
+
+  function accept(ws: WebSocket, docName: string, access: 'edit' | 'read', principal: { id: string; name: string }): void {
+    const doc = openDocument(docName);
     const conn = new Connection(ws, doc, access, log.child({ doc: docName, principal: principal.id, access }));
     connections.add(conn);
     doc.connections.add(conn);
@@ -276,7 +308,7 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
     doc.evicting = true;
     try {
       await doc.load();
-      while (doc.connections.size === 0 && doc.hasPendingWrites() && !doc.destroyed) await doc.flush();
+      while (doc.connections.size === 0 && doc.holds === 0 && doc.hasPendingWrites() && !doc.destroyed) await doc.flush();
     } catch (err) {
       doc.evicting = false;
       if (docs.get(doc.name) !== doc || doc.destroyed) return; // load failed: already dropped
@@ -287,7 +319,7 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
       return;
     }
     doc.evicting = false;
-    if (doc.connections.size > 0 || doc.destroyed) return;
+    if (doc.connections.size > 0 || doc.holds > 0 || doc.destroyed) return;
     if (docs.get(doc.name) === doc) docs.delete(doc.name);
     await doc.destroy();
     log.debug({ doc: doc.name }, 'evicted an idle document');
@@ -319,7 +351,13 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
     handleUpgrade,
     flushAll,
     close,
-    stats: () => ({ docs: docs.size, connections: connections.size })
+    stats: () => ({ docs: docs.size, connections: connections.size }),
+    readDocument: (docName) => withDocument(docName, (doc) => Y.encodeStateAsUpdate(doc.ydoc)),
+    applyServerUpdate: (docName, update) =>
+      withDocument(docName, async (doc) => {
+        doc.applyServerUpdate(update);
+        await doc.flush();
+      })
   };
 }
 

@@ -405,3 +405,39 @@ describe('Yjs server', () => {
     await waitFor(() => h.yjs.stats().connections === 0);
   });
 });
+
+describe('Server-side access to documents (DocumentStore)', () => {
+  it('reads an open document from memory and a closed one from the log, without keeping it in memory', async () => {
+    const h = await startServer();
+    const doc = freshDoc();
+    const a = await connect(h, doc, 'editor');
+    a.text.insert(0, 'charte de bon voisinage');
+    // Read while the editor is connected: the unflushed edit is there already.
+    await waitFor(async () => {
+      const scratch = new Y.Doc();
+      Y.applyUpdate(scratch, await h.yjs.readDocument(doc));
+      return scratch.getText('t').toString() === 'charte de bon voisinage';
+    });
+    a.provider.destroy();
+    await waitFor(() => h.yjs.stats().docs === 0);
+
+    const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, await h.yjs.readDocument(doc));
+    expect(scratch.getText('t').toString()).toBe('charte de bon voisinage');
+    expect(h.yjs.stats().docs).toBe(0); // read, then evicted again
+  });
+
+  it('sends a server edit to connected editors at once and writes it before resolving', async () => {
+    const h = await startServer();
+    const doc = freshDoc();
+    const a = await connect(h, doc, 'editor');
+    await h.yjs.applyServerUpdate(doc, updateWithText('Brouillon généré. '));
+    expect(await persistedText(doc)).toBe('Brouillon généré. '); // durable when the promise resolves
+    await waitFor(() => a.text.toString() === 'Brouillon généré. ');
+    // and on a document nobody has open
+    const closed = freshDoc();
+    await h.yjs.applyServerUpdate(closed, updateWithText('hors ligne'));
+    expect(await persistedText(closed)).toBe('hors ligne');
+    await waitFor(() => h.yjs.stats().docs === 1);
+  });
+});
