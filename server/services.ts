@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { AccessService } from './access.ts';
+import { ActionService } from './actions/actions.service.ts';
 import { ApiTokenService } from './auth/api-tokens.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
@@ -36,6 +37,8 @@ export interface Services {
   guests: GuestService;
   meetings: MeetingService;
   votes: VoteService;
+  /** Body action plans (issue 7). */
+  actions: ActionService;
   /** Server-side access to co-edited documents; bound to the Yjs server by server/app.ts. */
   documents: BoundDocumentStore;
 }
@@ -65,6 +68,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     guests,
     meetings,
     votes: new VoteService(db, access, meetings),
+    actions: new ActionService(db, access),
     documents: new BoundDocumentStore()
   };
 }

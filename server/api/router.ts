@@ -9,6 +9,7 @@ import { tokenNameSchema } from '../auth/api-tokens.ts';
 import { validate } from '../shared/validate.ts';
 import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
 import { registerVoteRoutes } from '../votes/votes.routes.ts';
+import { registerActionRoutes } from '../actions/actions.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
 
 declare module 'express-serve-static-core' {
@@ -230,6 +231,7 @@ export function createApiRouter(services: Services): express.Router {
 
   registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
   registerVoteRoutes(r, services);
+  registerActionRoutes(r, services);
 
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));
 
