@@ -5,7 +5,7 @@ import type { Ack } from '../../src/lib/protocol/result.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { ConcertoIo } from '../realtime/socket-server.ts';
 import type { MeetingPatch } from '../../src/lib/protocol/meeting-patch.ts';
-import type { MeetingChange } from './meetings.service.ts';
+import type { MeetingChange, MeetingSectionsRead } from './meetings.service.ts';
 import type { Services } from '../services.ts';
 import { AppError, Errors, toApiError } from '../shared/app-error.ts';
 import { fields, validate } from '../shared/validate.ts';
@@ -20,7 +20,7 @@ export const meetingRoom = (meetingId: string) => `meeting-state:${meetingId}`;
 
 /**
  * After each committed change, broadcasts to the meeting's room a patch with the sections the
- * change touched (read after the commit). Per meeting, patches go out one at a time in commit
+ * change touched (read inside the change's transaction, or after the commit if that failed). Per meeting, patches go out one at a time in commit
  * order; changes that pile up while one is being built are merged when their revs follow each
  * other, so a burst costs few reads and a client never sees a hole it cannot detect.
  */
@@ -34,12 +34,15 @@ export function broadcastMeetingChanges(io: ConcertoIo, services: Services): () 
       for (let queue = pending.get(meetingId); queue && queue.length; queue = pending.get(meetingId)) {
         const first = queue.shift()!;
         let merged = { ...first, sections: new Set(first.sections) };
+        // Each section is sent whole, so the parts read at successive revs merge by taking the later.
+        let read = first.parts ? { ...first.parts } : undefined;
         while (queue.length && queue[0].fromRev === merged.rev) {
           const next = queue.shift()!;
           merged = { ...merged, rev: next.rev, sections: new Set([...merged.sections, ...next.sections]) };
+          read = read && next.parts ? mergeReads(read, next.parts) : undefined;
         }
         try {
-          const parts = await services.meetings.sections(meetingId, [...merged.sections]);
+          const parts = read ?? (await services.meetings.sections(meetingId, [...merged.sections]));
           const { rev: _readRev, serverTime, ...changes } = parts;
           const patch: MeetingPatch = { meetingId, fromRev: merged.fromRev, rev: merged.rev, serverTime, changes };
           io.to(meetingRoom(meetingId)).emit('meeting:patch', patch);
@@ -59,6 +62,16 @@ export function broadcastMeetingChanges(io: ConcertoIo, services: Services): () 
     pending.set(change.meetingId, queue);
     if (!running.has(change.meetingId)) void run(change.meetingId);
   });
+}
+
+/** The later read wins section by section; time spent read later goes into an agenda read earlier. */
+function mergeReads(earlier: MeetingSectionsRead, later: MeetingSectionsRead): MeetingSectionsRead {
+  const { spent, ...rest } = later;
+  const out: MeetingSectionsRead = { ...earlier, ...rest };
+  if (later.agenda) delete out.spent;
+  else if (spent && out.agenda) out.agenda = out.agenda.map((i) => (i.id in spent ? { ...i, spentSeconds: spent[i.id] } : i));
+  else if (spent) out.spent = spent;
+  return out;
 }
 
 /** Meeting events on one connection: each is authorised by the meeting service and validated. */
