@@ -1,14 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase64urlNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import type { Db, Queryable } from '../db/db.ts';
 import type { AccessService } from '../access.ts';
 import type { AuthUser } from '../auth/sessions.ts';
-import { appendMeetingAudit } from '../audit/meeting-audit.ts';
+import { policy } from '../auth/policy.ts';
+import { appendMeetingAudit, type AuditInput } from '../audit/meeting-audit.ts';
+import { appendMeetingAuditBatch } from './audit-batch.ts';
+import { decisionsToCsv } from './decisions-csv.ts';
 import { AppError, Errors, bi } from '../shared/app-error.ts';
+import { z } from 'zod';
 import { isUuid, validate } from '../shared/validate.ts';
 import { quorumOf, type MeetingService } from '../meetings/meetings.service.ts';
 import type { AttendanceEntry } from '../meetings/meetings.types.ts';
 import { DEFAULT_QUORUM_RULE, type AttendanceStatus, type QuorumRule } from '../meetings/quorum.ts';
-import { decideMotion, type Counts, type MotionResult, type VoteRule } from './vote-rules.ts';
-import { castSchema, openVoteSchema, roomCountsSchema, type Choice, type VoteMode } from './votes.schemas.ts';
+import { decideChoice, decideMotion, type ChoiceOption, type Counts, type MotionResult, type VoteRule } from './vote-rules.ts';
+import {
+  bodyVoteSettingsSchema,
+  castSchema,
+  choiceRoomCountsSchema,
+  closeVoteSchema,
+  decisionFilterSchema,
+  motionChoiceSchema,
+  openVoteSchema,
+  roomCountsSchema,
+  type Choice,
+  type DecisionKind,
+  type VoteMode
+} from './votes.schemas.ts';
 
 const VOTE = bi('Vote', 'Vote');
 type College = 'landlord' | 'tenant' | 'other';
@@ -18,6 +37,10 @@ interface VoteRow {
   meeting_id: string;
   item_id: string;
   question: string;
+  kind: 'motion' | 'choice';
+  options: ChoiceOption[] | null;
+  max_choices: number | null;
+  changeable: boolean;
   mode: VoteMode;
   secret: boolean;
   rule: VoteRule;
@@ -35,13 +58,18 @@ interface VoteRow {
 
 /** What a closed vote stores beside its result, and the live tally of an open one. */
 export interface VoteCounts {
+  /** For a choice vote, `abstention` counts blank ballots (pour and contre stay 0). */
   total: Counts;
   colleges: Record<College, Counts>;
   device: Counts;
   room: Counts;
-  /** Ballots cast on devices (every ballot, abstentions included). */
+  /** Ballots cast on devices (every ballot, abstentions and blank ballots included). */
   deviceBallots: number;
   electorate: number;
+  /** Choice votes: votes per option id (devices and room together). */
+  options?: Record<string, number>;
+  /** Choice votes: the room's share of `options` (hybrid and hands modes). */
+  roomOptions?: Record<string, number>;
 }
 
 export interface VoteView {
@@ -49,6 +77,16 @@ export interface VoteView {
   meetingId: string;
   itemId: string;
   question: string;
+  /** A motion (pour / contre / abstention) or a choice among options. */
+  kind: 'motion' | 'choice';
+  /** Choice votes: the options in order. */
+  options: ChoiceOption[] | null;
+  /** Choice votes: how many options a voter may choose (1: single choice). */
+  maxChoices: number | null;
+  /** A voter may change their ballot until the vote closes (the body's setting when it opened). */
+  changeable: boolean;
+  /** The chair may decide a tie (the body's setting when the vote opened). */
+  castingVoteAllowed: boolean;
   mode: VoteMode;
   secret: boolean;
   rule: VoteRule;
@@ -61,9 +99,13 @@ export interface VoteView {
   /** Device ballots cast so far (never who, for a secret vote). */
   participation: number;
   tally: VoteCounts | null;
+  /** A choice vote's result also has `winners`, `tied`, `optionCounts` and `blank` (ChoiceResult). */
   result: MotionResult | null;
-  /** Named votes, once closed: who voted what (a proxy holder's ballots are listed per member represented). */
-  rollCall: { personId: string; name: string; castBy: string; choice: Choice }[] | null;
+  /**
+   * Named votes, once closed: who voted what (a proxy holder's ballots are listed per member
+   * represented). For a choice vote `choice` is null and `optionIds` lists the options chosen.
+   */
+  rollCall: { personId: string; name: string; castBy: string; choice: Choice | null; optionIds?: string[] }[] | null;
 }
 
 export interface CastResult {
@@ -71,8 +113,51 @@ export interface CastResult {
   forPersonId: string;
   /** True when this was a retry of a ballot already recorded: nothing new was stored. */
   alreadyCast: boolean;
+  /** True when an earlier ballot was replaced (a changeable vote). */
+  changed?: boolean;
   /** "Votre vote « pour » est enregistré" (named); for a secret vote, no choice is echoed. */
   message: { fr: string; en: string };
+  /**
+   * A changeable secret vote: the receipt that lets this voter change this ballot later. Only
+   * the voter's device keeps it; the database holds its hash, linked to no one.
+   */
+  receipt?: string;
+}
+
+/** A body's voting defaults (issue 5): used by every vote that does not override them. */
+export interface BodyVoteSettings {
+  bodyId: string;
+  defaultRule: VoteRule;
+  chairCastingVote: boolean;
+  ballotsChangeable: boolean;
+}
+
+/** One line of a body's register of decisions. */
+export interface Decision {
+  id: string;
+  bodyId: string;
+  meetingId: string;
+  voteId: string;
+  /** "2026-003": the year and the number within the body's year. */
+  reference: string;
+  year: number;
+  number: number;
+  decidedAt: string;
+  kind: DecisionKind;
+  rule: VoteRule;
+  outcome: string;
+  question: string;
+  itemTitle: string;
+  meetingTitle: string;
+  meetingStartsAt: string;
+  result: { fr: string; en: string };
+  counts: VoteCounts;
+  winners: string[] | null;
+  electorateSize: number;
+  participation: number;
+  secret: boolean;
+  castingVote: { allowed: boolean; used: string | null } | null;
+  quorumOverrideReason: string | null;
 }
 
 export type VoteChange = { meetingId: string; voteId: string; kind: 'opened' | 'cast' | 'room_counts' | 'closed' };
@@ -83,19 +168,53 @@ const add = (a: Counts, b: Counts): Counts => ({ pour: a.pour + b.pour, contre: 
 const totalOf = (c: Counts) => c.pour + c.contre + c.abstention;
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 const CHOICE_EN: Record<Choice, string> = { pour: 'for', contre: 'against', abstention: 'abstention' };
+const hashReceipt = (receipt: string) => encodeHexLowerCase(sha256(new TextEncoder().encode(receipt)));
+const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+/** Casts committed together at most (one transaction, one commit). */
+const MAX_BATCH = 500;
+
+/** A ballot as cast: a motion's choice, or a choice vote's options (empty: blank ballot). */
+type BallotValue = { choice: Choice; optionIds: null } | { choice: null; optionIds: string[] };
+
+interface PendingCast {
+  voteId: string;
+  actorUserId: string;
+  castBy: string;
+  forPersonId: string;
+  value: BallotValue;
+  receipt: string | null;
+  resolve: (r: CastOutcome) => void;
+  reject: (err: unknown) => void;
+}
+
+interface CastOutcome {
+  alreadyCast: boolean;
+  changed: boolean;
+  secret: boolean;
+  receipt?: string;
+}
+
+/** The casts of one meeting waiting for the next commit, and whether a commit is under way. */
+interface CastQueue {
+  pending: PendingCast[];
+  running: boolean;
+}
 
 /**
- * Votes on motions in device, hybrid and hands modes. Every change runs in one transaction that
- * locks the meeting row (as meeting changes do, so the electorate is read from a stable
- * attendance and the audit chain is appended one entry at a time), then the vote row; a cast is
- * acknowledged only once committed. Listeners hear about a change after the commit.
+ * Votes on motions and choices in device, hybrid and hands modes. Every change runs in one
+ * transaction that locks the meeting row (as meeting changes do, so the electorate is read from
+ * a stable attendance and the audit chain is appended in order), then the vote row. Casts are
+ * committed in groups: the casts of a meeting that arrive while a commit is under way wait for
+ * the next one and share its transaction, and each is acknowledged only once that transaction
+ * has committed. Listeners hear about a change after the commit.
  */
 export class VoteService {
   private readonly listeners = new Set<VoteChangeListener>();
+  private readonly queues = new Map<string, CastQueue>();
 
   constructor(
     private readonly db: Db,
-    /** Kept for the lead's wiring (`new VoteService(db, access, meetings)`); permissions go through `meetings.capabilities`. */
+    /** Kept for the lead's wiring (`new VoteService(db, access, meetings)`); meeting permissions go through `meetings.capabilities`. */
     readonly access: AccessService,
     private readonly meetings: MeetingService
   ) {}
@@ -142,9 +261,52 @@ export class VoteService {
       await tx.query('select id from meetings where id = $1 for update', [meetingId]);
       const vote = await this.voteRow(tx, voteId, true);
       if (!vote) throw Errors.notFound(VOTE);
-      if (vote.status !== 'open') throw Errors.conflict(bi('Ce vote est clos : son résultat ne peut plus changer.', 'This vote is closed: its result can no longer change.'));
+      if (vote.status !== 'open') throw closedError();
       return fn(tx, vote);
     });
+  }
+
+  // Body settings ---------------------------------------------------------------------------
+
+  /** The organisation and the actor's access for a body one may see (members, organisation admins). */
+  private async bodyAccess(actor: AuthUser | null, bodyId: string) {
+    if (!actor) throw Errors.unauthorised();
+    const orgId = isUuid(bodyId) ? await this.access.organisationOfBody(bodyId) : null;
+    const access = orgId ? await this.access.forOrganisation(actor, orgId) : null;
+    if (!orgId || !access || !(policy.viewMeeting(access, bodyId) || policy.manageBody(access, bodyId))) throw Errors.notFound(bi('Instance', 'Body'));
+    return { orgId, access, canManage: policy.manageBody(access, bodyId) };
+  }
+
+  async bodySettings(actor: AuthUser | null, bodyId: string): Promise<BodyVoteSettings & { canManage: boolean }> {
+    const { canManage } = await this.bodyAccess(actor, bodyId);
+    const [b] = await this.db.query<{ default_vote_rule: VoteRule; chair_casting_vote: boolean; ballots_changeable: boolean }>(
+      'select default_vote_rule, chair_casting_vote, ballots_changeable from bodies where id = $1',
+      [bodyId]
+    );
+    return { bodyId, defaultRule: b.default_vote_rule, chairCastingVote: b.chair_casting_vote, ballotsChangeable: b.ballots_changeable, canManage };
+  }
+
+  /** Sets a body's voting defaults (body admins and secretaries, organisation admins). Votes already open keep theirs. */
+  async updateBodySettings(actor: AuthUser | null, bodyId: string, input: unknown): Promise<BodyVoteSettings> {
+    const { orgId, canManage } = await this.bodyAccess(actor, bodyId);
+    if (!canManage) throw Errors.forbidden();
+    const data = validate(bodyVoteSettingsSchema, input);
+    await this.db.transaction(async (tx) => {
+      await tx.query('update bodies set default_vote_rule = $2, chair_casting_vote = $3, ballots_changeable = $4 where id = $1', [
+        bodyId,
+        data.defaultRule,
+        data.chairCastingVote,
+        data.ballotsChangeable
+      ]);
+      await tx.query('insert into audit_events (organisation_id, actor_user_id, action, subject_id, data) values ($1, $2, $3, $4, $5)', [
+        orgId,
+        actor!.id,
+        'body.vote_settings',
+        bodyId,
+        JSON.stringify(data)
+      ]);
+    });
+    return { bodyId, ...data };
   }
 
   // Opening ---------------------------------------------------------------------------------
@@ -155,15 +317,35 @@ export class VoteService {
     const caps = await this.meetings.capabilities(actor, meetingId);
     if (!caps.canManage) throw Errors.forbidden();
     const data = validate(openVoteSchema, input);
-    const rule: VoteRule = data.rule ?? 'simple_majority';
     const reason = data.quorumOverrideReason?.trim() || null;
+    const { options, maxChoices } = choiceSetup(data);
 
     const voteId = await this.db.transaction(async (tx) => {
-      const [meeting] = await tx.query<{ status: string; body_id: string; quorum_rule: QuorumRule | null }>(
-        `select m.status, m.body_id, b.quorum_rule from meetings m join bodies b on b.id = m.body_id where m.id = $1 for update of m`,
+      const [meeting] = await tx.query<{
+        status: string;
+        body_id: string;
+        quorum_rule: QuorumRule | null;
+        default_vote_rule: VoteRule;
+        chair_casting_vote: boolean;
+        ballots_changeable: boolean;
+      }>(
+        `select m.status, m.body_id, b.quorum_rule, b.default_vote_rule, b.chair_casting_vote, b.ballots_changeable
+           from meetings m join bodies b on b.id = m.body_id where m.id = $1 for update of m`,
         [meetingId]
       );
       if (!meeting) throw Errors.notFound(bi('Réunion', 'Meeting'));
+      // The body's default rule applies when the vote names none. A choice among options is won
+      // by the most votes; only its advisory form (a preference, nothing adopted) differs.
+      let rule: VoteRule = data.rule ?? meeting.default_vote_rule;
+      if (data.kind === 'choice') {
+        if (data.rule && data.rule !== 'simple_majority' && data.rule !== 'advisory') {
+          throw Errors.unprocessable(
+            bi('Un choix entre options est remporté par le plus de voix : choisissez la règle « majorité » ou « avis consultatif ».', 'A choice among options is won by the most votes: choose the “majority” or “advisory” rule.'),
+            'rule'
+          );
+        }
+        rule = rule === 'advisory' ? 'advisory' : 'simple_majority';
+      }
       if (meeting.status !== 'live') {
         throw Errors.conflict(bi('Un vote ne peut être ouvert que pendant la réunion (réunion en cours).', 'A vote can only be opened while the meeting is live.'));
       }
@@ -218,26 +400,46 @@ export class VoteService {
       }
 
       const [row] = await tx.query<{ id: string }>(
-        `insert into votes (meeting_id, item_id, question, mode, secret, rule, show_tally, opened_by, quorum_override_reason, electorate_size)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id`,
-        [meetingId, data.itemId, data.question, data.mode, data.secret, rule, data.showTally, actor.id, quorum.met ? null : reason, electorate.length]
+        `insert into votes (meeting_id, item_id, question, mode, secret, rule, show_tally, opened_by, quorum_override_reason, electorate_size,
+                            kind, options, max_choices, changeable, casting_vote_allowed)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id`,
+        [
+          meetingId,
+          data.itemId,
+          data.question,
+          data.mode,
+          data.secret,
+          rule,
+          data.showTally,
+          actor.id,
+          quorum.met ? null : reason,
+          electorate.length,
+          data.kind,
+          options ? JSON.stringify(options) : null,
+          maxChoices,
+          meeting.ballots_changeable,
+          meeting.chair_casting_vote
+        ]
       );
-      for (const e of electorate) {
-        await tx.query('insert into vote_electorate (vote_id, person_id, voting_for_person_id, college, presence) values ($1, $2, $3, $4, $5)', [
-          row.id,
-          e.holder,
-          e.forPerson,
-          e.college,
-          e.presence
-        ]);
+      if (electorate.length) {
+        await tx.query(
+          `insert into vote_electorate (vote_id, person_id, voting_for_person_id, college, presence)
+           select $1, r.holder, r.for_person, r.college, r.presence from jsonb_to_recordset($2::jsonb) as r(holder uuid, for_person uuid, college text, presence text)`,
+          [row.id, JSON.stringify(electorate.map((e) => ({ holder: e.holder, for_person: e.forPerson, college: e.college, presence: e.presence })))]
+        );
       }
       const summary = {
         voteId: row.id,
         itemId: data.itemId,
         question: data.question,
+        kind: data.kind,
+        options,
+        maxChoices,
         mode: data.mode,
         secret: data.secret,
         rule,
+        changeable: meeting.ballots_changeable,
+        castingVoteAllowed: meeting.chair_casting_vote,
         electorateSize: electorate.length,
         quorum: { counted: quorum.counted, required: quorum.required, met: quorum.met },
         quorumOverrideReason: quorum.met ? null : reason
@@ -259,62 +461,250 @@ export class VoteService {
   async cast(actor: AuthUser | null, voteId: string, input: unknown): Promise<CastResult> {
     const { vote, caps } = await this.load(actor, voteId);
     const data = validate(castSchema, input);
-    const notVoter = () =>
-      new AppError(
-        'forbidden',
-        bi('Vous ne faites pas partie des votants de ce scrutin (membres avec voix délibérative présents à son ouverture, et leurs mandataires).', 'You are not among the voters of this vote (voting members present when it opened, and their proxy holders).')
-      );
     if (!caps.personId) throw notVoter();
+    const value = ballotValue(vote, data);
     const forPersonId = data.forPersonId ?? caps.personId;
-    const result = await this.inOpenVote(voteId, vote.meeting_id, async (tx, v) => {
-      if (v.mode === 'hands') {
-        throw Errors.conflict(bi('Ce vote se fait à main levée : le secrétariat saisit les votes.', 'This is a show-of-hands vote: the secretariat enters the counts.'));
+    const outcome = await new Promise<CastOutcome>((resolve, reject) => {
+      this.enqueue(vote.meeting_id, { voteId, actorUserId: actor!.id, castBy: caps.personId!, forPersonId, value, receipt: data.receipt ?? null, resolve, reject });
+    });
+    return { voteId, forPersonId, alreadyCast: outcome.alreadyCast, changed: outcome.changed, message: castMessage(vote, value, outcome), ...(outcome.receipt ? { receipt: outcome.receipt } : {}) };
+  }
+
+  private enqueue(meetingId: string, cast: PendingCast): void {
+    let queue = this.queues.get(meetingId);
+    if (!queue) {
+      queue = { pending: [], running: false };
+      this.queues.set(meetingId, queue);
+    }
+    queue.pending.push(cast);
+    if (!queue.running) void this.drain(meetingId, queue);
+  }
+
+  /** Commits the meeting's waiting casts, one group per transaction, until none is left. */
+  private async drain(meetingId: string, queue: CastQueue): Promise<void> {
+    queue.running = true;
+    try {
+      while (queue.pending.length) {
+        const batch = queue.pending.splice(0, MAX_BATCH);
+        await this.commitCasts(meetingId, batch);
       }
-      const [row] = await tx.query<{ college: College; presence: 'room' | 'remote' }>(
-        'select college, presence from vote_electorate where vote_id = $1 and voting_for_person_id = $2 and person_id = $3',
-        [voteId, forPersonId, caps.personId]
-      );
-      if (!row) throw notVoter();
-      if (v.mode === 'hybrid' && row.presence === 'room') {
-        throw Errors.conflict(
-          bi('Vous êtes en salle : votez à main levée, le secrétariat saisit les votes de la salle.', 'You are in the room: vote by show of hands, the secretariat enters the room’s counts.')
-        );
+    } finally {
+      queue.running = false;
+      if (this.queues.get(meetingId) === queue && !queue.pending.length) this.queues.delete(meetingId);
+    }
+  }
+
+  private async commitCasts(meetingId: string, batch: PendingCast[]): Promise<void> {
+    let results: (CastOutcome | Error)[];
+    let touched: Set<string>;
+    try {
+      ({ results, touched } = await this.db.transaction((tx) => this.applyCasts(tx, meetingId, batch)));
+    } catch (err) {
+      // The group failed as a whole (a lost connection, a conflict with another instance): each
+      // cast is tried again on its own, so one bad cast never costs the others their ballot.
+      if (batch.length === 1) {
+        batch[0].reject(err);
+        return;
       }
-      let alreadyCast = false;
-      if (v.secret) {
-        const inserted = await tx.query('insert into vote_participation (vote_id, voting_for_person_id) values ($1, $2) on conflict do nothing returning 1', [voteId, forPersonId]);
-        // A retry after a reconnect: the first ballot stands; its choice is not known, nor asked.
-        if (!inserted.length) alreadyCast = true;
-        else await tx.query('insert into secret_ballots (vote_id, college, choice) values ($1, $2, $3)', [voteId, row.college, data.choice]);
-      } else {
-        const [existing] = await tx.query<{ choice: Choice }>('select choice from ballots where vote_id = $1 and voting_for_person_id = $2', [voteId, forPersonId]);
-        if (existing && existing.choice !== data.choice) {
+      for (const cast of batch) await this.commitCasts(meetingId, [cast]);
+      return;
+    }
+    // Committed: now each cast is acknowledged (or refused), and listeners told once per vote.
+    batch.forEach((cast, i) => {
+      const r = results[i];
+      if (r instanceof Error) cast.reject(r);
+      else cast.resolve(r);
+    });
+    for (const voteId of touched) this.changed({ meetingId, voteId, kind: 'cast' });
+  }
+
+  /**
+   * Applies a group of casts in order inside one transaction: reads what it needs in a few
+   * queries, decides each cast in memory (a refusal is that cast's answer, not the group's), then
+   * writes the new and changed ballots and the audit entries in a few statements.
+   */
+  private async applyCasts(tx: Queryable, meetingId: string, batch: PendingCast[]): Promise<{ results: (CastOutcome | Error)[]; touched: Set<string> }> {
+    await tx.query('select id from meetings where id = $1 for update', [meetingId]);
+    const voteIds = [...new Set(batch.map((c) => c.voteId))];
+    const persons = [...new Set(batch.map((c) => c.forPersonId))];
+    const votes = new Map<string, VoteRow>();
+    for (const id of voteIds) {
+      const v = await this.voteRow(tx, id, true);
+      if (v) votes.set(id, v);
+    }
+    const key = (voteId: string, personId: string) => `${voteId}|${personId}`;
+    const electorate = new Map<string, { person_id: string; college: College; presence: 'room' | 'remote' }>();
+    for (const e of await tx.query<{ vote_id: string; voting_for_person_id: string; person_id: string; college: College; presence: 'room' | 'remote' }>(
+      'select vote_id, voting_for_person_id, person_id, college, presence from vote_electorate where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
+      [voteIds, persons]
+    )) {
+      electorate.set(key(e.vote_id, e.voting_for_person_id), e);
+    }
+    // What is already recorded: named ballots with their value, secret ones only as "has voted".
+    const named = new Map<string, BallotValue>();
+    for (const b of await tx.query<{ vote_id: string; voting_for_person_id: string; choice: Choice | null; option_ids: string[] | null }>(
+      'select vote_id, voting_for_person_id, choice, option_ids from ballots where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
+      [voteIds, persons]
+    )) {
+      named.set(key(b.vote_id, b.voting_for_person_id), b.option_ids ? { choice: null, optionIds: b.option_ids } : { choice: b.choice!, optionIds: null });
+    }
+    const participated = new Set(
+      (
+        await tx.query<{ vote_id: string; voting_for_person_id: string }>(
+          'select vote_id, voting_for_person_id from vote_participation where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
+          [voteIds, persons]
+        )
+      ).map((p) => key(p.vote_id, p.voting_for_person_id))
+    );
+    const receiptHashes = batch.filter((c) => c.receipt).map((c) => hashReceipt(c.receipt!));
+    const secretByReceipt = new Map<string, { voteId: string; value: BallotValue; isNew: boolean }>();
+    if (receiptHashes.length) {
+      for (const r of await tx.query<{ vote_id: string; receipt_hash: string; choice: Choice | null; option_ids: string[] | null }>(
+        'select vote_id, receipt_hash, choice, option_ids from secret_ballots where receipt_hash = any($1::text[])',
+        [receiptHashes]
+      )) {
+        secretByReceipt.set(r.receipt_hash, { voteId: r.vote_id, value: r.option_ids ? { choice: null, optionIds: r.option_ids } : { choice: r.choice!, optionIds: null }, isNew: false });
+      }
+    }
+
+    const newNamed: { vote_id: string; person: string; choice: Choice | null; opts: string[] | null }[] = [];
+    const changedNamed = new Map<string, { vote_id: string; person: string; choice: Choice | null; opts: string[] | null }>();
+    const newParticipation: { vote_id: string; person: string }[] = [];
+    const newSecret: { vote_id: string; college: College; choice: Choice | null; opts: string[] | null; receipt_hash: string | null }[] = [];
+    const changedSecret = new Map<string, { hash: string; choice: Choice | null; opts: string[] | null }>();
+    const audit: AuditInput[] = [];
+    const touched = new Set<string>();
+    const results: (CastOutcome | Error)[] = [];
+
+    for (const c of batch) {
+      try {
+        const v = votes.get(c.voteId);
+        if (!v) throw Errors.notFound(VOTE);
+        if (v.status !== 'open') throw closedError();
+        if (v.mode === 'hands') {
+          throw Errors.conflict(bi('Ce vote se fait à main levée : le secrétariat saisit les votes.', 'This is a show-of-hands vote: the secretariat enters the counts.'));
+        }
+        const k = key(c.voteId, c.forPersonId);
+        const e = electorate.get(k);
+        if (!e || e.person_id !== c.castBy) throw notVoter();
+        if (v.mode === 'hybrid' && e.presence === 'room') {
           throw Errors.conflict(
-            bi(
-              `Un vote « ${existing.choice} » est déjà enregistré pour ce membre : il ne peut pas être changé.`,
-              `A “${CHOICE_EN[existing.choice]}” vote is already recorded for this member: it cannot be changed.`
-            )
+            bi('Vous êtes en salle : votez à main levée, le secrétariat saisit les votes de la salle.', 'You are in the room: vote by show of hands, the secretariat enters the room’s counts.')
           );
         }
-        if (existing) alreadyCast = true;
-        else await tx.query('insert into ballots (vote_id, voting_for_person_id, choice) values ($1, $2, $3)', [voteId, forPersonId, data.choice]);
+        const base = { voteId: c.voteId, forPersonId: c.forPersonId, castBy: c.castBy };
+        const shown = c.value.optionIds ? { optionIds: c.value.optionIds } : { choice: c.value.choice };
+        if (!v.secret) {
+          const current = named.get(k);
+          if (!current) {
+            named.set(k, c.value);
+            newNamed.push({ vote_id: c.voteId, person: c.forPersonId, choice: c.value.choice, opts: c.value.optionIds });
+            audit.push({ type: 'vote.cast', actorUserId: c.actorUserId, data: { ...base, ...shown } });
+            touched.add(c.voteId);
+            results.push({ alreadyCast: false, changed: false, secret: false });
+          } else if (sameValue(current, c.value)) {
+            results.push({ alreadyCast: true, changed: false, secret: false });
+          } else if (v.changeable) {
+            named.set(k, c.value);
+            const row = { vote_id: c.voteId, person: c.forPersonId, choice: c.value.choice, opts: c.value.optionIds };
+            const pending = newNamed.find((n) => n.vote_id === c.voteId && n.person === c.forPersonId);
+            if (pending) Object.assign(pending, row);
+            else changedNamed.set(k, row);
+            const previous = current.optionIds ? { optionIds: current.optionIds } : { choice: current.choice };
+            audit.push({ type: 'vote.cast_changed', actorUserId: c.actorUserId, data: { ...base, ...shown, previous } });
+            touched.add(c.voteId);
+            results.push({ alreadyCast: false, changed: true, secret: false });
+          } else {
+            throw Errors.conflict(alreadyRecorded(v, current));
+          }
+        } else if (!participated.has(k)) {
+          participated.add(k);
+          newParticipation.push({ vote_id: c.voteId, person: c.forPersonId });
+          const receipt = v.changeable ? encodeBase64urlNoPadding(randomBytes(24)) : undefined;
+          const receiptHash = receipt ? hashReceipt(receipt) : null;
+          const row = { vote_id: c.voteId, college: e.college, choice: c.value.choice, opts: c.value.optionIds, receipt_hash: receiptHash };
+          newSecret.push(row);
+          if (receiptHash) secretByReceipt.set(receiptHash, { voteId: c.voteId, value: c.value, isNew: true });
+          // Who voted, never what: the choice stays out of the audit log.
+          audit.push({ type: 'vote.cast', actorUserId: c.actorUserId, data: base });
+          touched.add(c.voteId);
+          results.push({ alreadyCast: false, changed: false, secret: true, receipt });
+        } else if (v.changeable && c.receipt) {
+          const hash = hashReceipt(c.receipt);
+          const known = secretByReceipt.get(hash);
+          if (!known || known.voteId !== c.voteId) {
+            throw Errors.unprocessable(
+              bi('Ce reçu ne correspond à aucun vote de ce scrutin : le vote n’a pas été changé.', 'This receipt matches no ballot of this vote: the vote has not been changed.'),
+              'receipt'
+            );
+          }
+          if (sameValue(known.value, c.value)) {
+            results.push({ alreadyCast: true, changed: false, secret: true, receipt: c.receipt });
+            continue;
+          }
+          known.value = c.value;
+          if (known.isNew) {
+            const row = newSecret.find((s) => s.receipt_hash === hash)!;
+            row.choice = c.value.choice;
+            row.opts = c.value.optionIds;
+          } else changedSecret.set(hash, { hash, choice: c.value.choice, opts: c.value.optionIds });
+          audit.push({ type: 'vote.cast_changed', actorUserId: c.actorUserId, data: base });
+          touched.add(c.voteId);
+          results.push({ alreadyCast: false, changed: true, secret: true, receipt: c.receipt });
+        } else {
+          // A retry after a reconnect: the first ballot stands; its choice is not known, nor asked.
+          results.push({ alreadyCast: true, changed: false, secret: true });
+        }
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        results.push(err);
       }
-      if (!alreadyCast) {
-        await appendMeetingAudit(tx, v.meeting_id, {
-          type: 'vote.cast',
-          actorUserId: actor!.id,
-          data: v.secret ? { voteId, forPersonId, castBy: caps.personId } : { voteId, forPersonId, castBy: caps.personId, choice: data.choice }
-        });
+    }
+
+    const opts = `case when r.opts is null then null else array(select jsonb_array_elements_text(r.opts)) end`;
+    if (newNamed.length) {
+      await tx.query(
+        `insert into ballots (vote_id, voting_for_person_id, choice, option_ids)
+         select r.vote_id, r.person, r.choice, ${opts} from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)`,
+        [JSON.stringify(newNamed)]
+      );
+    }
+    if (changedNamed.size) {
+      await tx.query(
+        `update ballots b set choice = r.choice, option_ids = ${opts}, cast_at = now()
+           from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)
+          where b.vote_id = r.vote_id and b.voting_for_person_id = r.person`,
+        [JSON.stringify([...changedNamed.values()])]
+      );
+    }
+    if (newParticipation.length) {
+      await tx.query(
+        `insert into vote_participation (vote_id, voting_for_person_id)
+         select r.vote_id, r.person from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid)`,
+        [JSON.stringify(newParticipation)]
+      );
+    }
+    if (newSecret.length) {
+      // Shuffled, so the order rows are stored in says nothing about the order voters voted in.
+      for (let i = newSecret.length - 1; i > 0; i--) {
+        const j = Math.floor(Math.random() * (i + 1));
+        [newSecret[i], newSecret[j]] = [newSecret[j], newSecret[i]];
       }
-      return { alreadyCast, secret: v.secret };
-    });
-    if (!result.alreadyCast) this.changed({ meetingId: vote.meeting_id, voteId, kind: 'cast' });
-    const message = result.secret
-      ? result.alreadyCast
-        ? bi('Votre vote était déjà enregistré ; il n’a pas été modifié.', 'Your vote was already recorded; it has not been changed.')
-        : bi('Votre vote secret est enregistré.', 'Your secret vote is recorded.')
-      : bi(`Votre vote « ${data.choice} » est enregistré.`, `Your “${CHOICE_EN[data.choice]}” vote is recorded.`);
-    return { voteId, forPersonId, alreadyCast: result.alreadyCast, message };
+      await tx.query(
+        `insert into secret_ballots (vote_id, college, choice, option_ids, receipt_hash)
+         select r.vote_id, r.college, r.choice, ${opts}, r.receipt_hash from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, college text, choice text, opts jsonb, receipt_hash text)`,
+        [JSON.stringify(newSecret)]
+      );
+    }
+    if (changedSecret.size) {
+      await tx.query(
+        `update secret_ballots s set choice = r.choice, option_ids = ${opts}
+           from jsonb_to_recordset($1::jsonb) as r(hash text, choice text, opts jsonb) where s.receipt_hash = r.hash`,
+        [JSON.stringify([...changedSecret.values()])]
+      );
+    }
+    await appendMeetingAuditBatch(tx, meetingId, audit);
+    return { results, touched };
   }
 
   // Room counts -----------------------------------------------------------------------------
@@ -322,11 +712,10 @@ export class VoteService {
   async setRoomCounts(actor: AuthUser | null, voteId: string, input: unknown): Promise<VoteView> {
     const { vote, caps } = await this.load(actor, voteId);
     if (!caps.canManage) throw Errors.forbidden();
+    if (vote.kind === 'choice') return this.setChoiceRoomCounts(actor!, vote, input);
     const data = validate(roomCountsSchema, input);
     await this.inOpenVote(voteId, vote.meeting_id, async (tx, v) => {
-      if (v.mode === 'device') {
-        throw Errors.conflict(bi('Ce vote se fait sur les appareils : il n’y a pas de votes de la salle à saisir.', 'This vote is cast on devices: there are no room counts to enter.'));
-      }
+      if (v.mode === 'device') throw deviceOnly();
       const perCollege = v.rule === 'majority_each_college';
       const college = data.college ?? null;
       if (perCollege && !college) {
@@ -335,23 +724,9 @@ export class VoteService {
       if (!perCollege && college) {
         throw Errors.unprocessable(bi('La règle de ce vote ne distingue pas les collèges : saisissez le total de la salle.', 'This vote’s rule does not split by college: enter the room’s total.'), 'college');
       }
-      // Who may be counted: in hands mode the whole electorate, in hybrid mode those in the room.
-      const [elig] = await tx.query<{ n: number }>(
-        `select count(*)::int as n from vote_electorate where vote_id = $1 and ($2::text is null or college = $2) and ($3 or presence = 'room')`,
-        [voteId, college, v.mode === 'hands']
-      );
+      const eligible = await this.roomEligible(tx, v, college);
       const total = data.pour + data.contre + data.abstention;
-      if (total > elig.n) {
-        const where = v.mode === 'hands' ? { fr: 'votants', en: 'voters' } : { fr: 'votants présents en salle', en: 'voters present in the room' };
-        const col = college ? { fr: ` du collège ${college === 'landlord' ? 'bailleur' : college === 'tenant' ? 'locataire' : 'autre'}`, en: ` of the ${college} college` } : { fr: '', en: '' };
-        throw Errors.unprocessable(
-          bi(
-            `Total trop élevé : ${total} votes saisis, mais ${elig.n} ${where.fr}${col.fr} seulement (mandats compris). Vérifiez le décompte.`,
-            `Total too high: ${total} votes entered, but only ${elig.n} ${where.en}${col.en} (proxies included). Please check the count.`
-          ),
-          'pour'
-        );
-      }
+      if (total > eligible) throw tooMany(v, total, eligible, college, 'pour');
       const key = college ?? 'all';
       const [previous] = await tx.query<Counts>('select pour, contre, abstention from room_counts where vote_id = $1 and college = $2', [voteId, key]);
       await tx.query(
@@ -375,47 +750,221 @@ export class VoteService {
     return this.view(voteId, true);
   }
 
+  /** Who may be counted in the room: in hands mode the whole electorate, in hybrid mode those in the room. */
+  private async roomEligible(tx: Queryable, v: VoteRow, college: College | null): Promise<number> {
+    const [elig] = await tx.query<{ n: number }>(
+      `select count(*)::int as n from vote_electorate where vote_id = $1 and ($2::text is null or college = $2) and ($3 or presence = 'room')`,
+      [v.id, college, v.mode === 'hands']
+    );
+    return elig.n;
+  }
+
+  /**
+   * A choice vote's show-of-hands counts: votes per option and blank ballots. With a single
+   * choice, everything counted adds up to at most the people who may be counted; with a multiple
+   * choice, no option can have more votes than people, nor all options more than people × maximum.
+   */
+  private async setChoiceRoomCounts(actor: AuthUser, vote: VoteRow, input: unknown): Promise<VoteView> {
+    const data = validate(choiceRoomCountsSchema, input);
+    const ids = new Set(vote.options!.map((o) => o.id));
+    for (const id of Object.keys(data.options)) {
+      if (!ids.has(id)) throw Errors.unprocessable(bi(`Option inconnue : ${id}.`, `Unknown option: ${id}.`), `options.${id}`);
+    }
+    const options = Object.fromEntries(vote.options!.map((o) => [o.id, data.options[o.id] ?? 0]));
+    await this.inOpenVote(vote.id, vote.meeting_id, async (tx, v) => {
+      if (v.mode === 'device') throw deviceOnly();
+      const eligible = await this.roomEligible(tx, v, null);
+      const sum = Object.values(options).reduce((a, b) => a + b, 0);
+      const max = v.max_choices ?? 1;
+      if (max === 1 && sum + data.abstention > eligible) throw tooMany(v, sum + data.abstention, eligible, null, 'options');
+      const over = Object.entries(options).find(([, n]) => n > eligible);
+      if (over) throw tooMany(v, over[1], eligible, null, `options.${over[0]}`);
+      if (data.abstention > eligible) throw tooMany(v, data.abstention, eligible, null, 'abstention');
+      if (sum > eligible * max) {
+        throw Errors.unprocessable(
+          bi(
+            `Total trop élevé : ${sum} voix saisies, mais ${eligible} votants pouvant choisir ${max} options chacun, soit ${eligible * max} voix au plus. Vérifiez le décompte.`,
+            `Total too high: ${sum} votes entered, but ${eligible} voters choosing up to ${max} options each, so ${eligible * max} votes at most. Please check the count.`
+          ),
+          'options'
+        );
+      }
+      const [previous] = await tx.query<{ options: Record<string, number> | null; abstention: number }>("select options, abstention from room_counts where vote_id = $1 and college = 'all'", [vote.id]);
+      await tx.query(
+        `insert into room_counts (vote_id, college, pour, contre, abstention, options, updated_by, updated_at) values ($1, 'all', 0, 0, $2, $3, $4, now())
+         on conflict (vote_id, college) do update set abstention = excluded.abstention, options = excluded.options, updated_by = excluded.updated_by, updated_at = now()`,
+        [vote.id, data.abstention, JSON.stringify(options), actor.id]
+      );
+      await appendMeetingAudit(tx, v.meeting_id, {
+        type: previous ? 'vote.room_counts_corrected' : 'vote.room_counts',
+        actorUserId: actor.id,
+        data: { voteId: vote.id, college: 'all', options, blank: data.abstention, previous: previous ? { options: previous.options, blank: previous.abstention } : null }
+      });
+    });
+    this.changed({ meetingId: vote.meeting_id, voteId: vote.id, kind: 'room_counts' });
+    return this.view(vote.id, true);
+  }
+
   // Closing ---------------------------------------------------------------------------------
 
-  async close(actor: AuthUser | null, voteId: string): Promise<VoteView> {
+  /**
+   * Closes the vote: the result from the frozen electorate, the rule and the counts, stored and
+   * immutable from then on; a decision in the body's register and a line in the meeting record,
+   * in the same transaction. `input.castingVote`: how the chair decides a tie, when the body
+   * gives the chair a casting vote ('pour' / 'contre', or an option id).
+   */
+  async close(actor: AuthUser | null, voteId: string, input: unknown = {}): Promise<VoteView> {
     const { vote, caps } = await this.load(actor, voteId);
     if (!caps.canManage) throw Errors.forbidden();
+    const data = validate(closeVoteSchema, input ?? {});
+    const castingVote = data.castingVote ?? null;
+    if (castingVote !== null) {
+      if (!vote.casting_vote_allowed) {
+        throw Errors.unprocessable(bi('Cette instance ne donne pas de voix prépondérante à la présidence.', 'This body gives its chair no casting vote.'), 'castingVote');
+      }
+      const allowed = vote.kind === 'choice' ? vote.options!.map((o) => o.id) : ['pour', 'contre'];
+      if (!allowed.includes(castingVote)) {
+        throw Errors.unprocessable(
+          vote.kind === 'choice'
+            ? bi('La voix prépondérante doit désigner une des options.', 'The casting vote must name one of the options.')
+            : bi('La voix prépondérante est « pour » ou « contre ».', 'The casting vote is “for” or “against”.'),
+          'castingVote'
+        );
+      }
+    }
     await this.inOpenVote(voteId, vote.meeting_id, async (tx, v) => {
       if (v.mode !== 'device') {
-        const [elig] = await tx.query<{ n: number }>(`select count(*)::int as n from vote_electorate where vote_id = $1 and ($2 or presence = 'room')`, [voteId, v.mode === 'hands']);
+        const eligible = await this.roomEligible(tx, v, null);
         const [entered] = await tx.query<{ n: number }>('select count(*)::int as n from room_counts where vote_id = $1', [voteId]);
-        if (elig.n > 0 && entered.n === 0) {
+        if (eligible > 0 && entered.n === 0) {
           throw Errors.conflict(bi('Saisissez les votes de la salle avant de clore le vote.', 'Enter the room’s counts before closing the vote.'));
         }
       }
       const counts = await this.tally(tx, v);
-      if (v.rule === 'majority_each_college' && totalOf(counts.colleges.other) > 0) {
-        throw Errors.conflict(bi('Des votes hors collège bailleur ou locataire empêchent d’appliquer la majorité dans chaque collège.', 'Votes outside the landlord and tenant colleges prevent applying a majority in each college.'));
+      let result: MotionResult;
+      if (v.kind === 'choice') {
+        result = decideChoice({
+          options: v.options!,
+          optionCounts: counts.options ?? {},
+          blank: counts.total.abstention,
+          seats: Math.min(v.max_choices ?? 1, v.options!.length),
+          advisory: v.rule === 'advisory',
+          castingVote
+        });
+      } else {
+        if (v.rule === 'majority_each_college' && totalOf(counts.colleges.other) > 0) {
+          throw Errors.conflict(bi('Des votes hors collège bailleur ou locataire empêchent d’appliquer la majorité dans chaque collège.', 'Votes outside the landlord and tenant colleges prevent applying a majority in each college.'));
+        }
+        result = decideMotion({
+          rule: v.rule,
+          counts: counts.total,
+          colleges: v.rule === 'majority_each_college' ? { landlord: counts.colleges.landlord, tenant: counts.colleges.tenant } : undefined,
+          electorate: v.electorate_size,
+          castingVote: castingVote as 'pour' | 'contre' | null
+        });
       }
-      const result = decideMotion({
-        rule: v.rule,
-        counts: counts.total,
-        colleges: v.rule === 'majority_each_college' ? { landlord: counts.colleges.landlord, tenant: counts.colleges.tenant } : undefined,
-        electorate: v.electorate_size,
-        castingVote: null
-      });
-      await tx.query(`update votes set status = 'closed', closed_at = now(), result = $2, counts = $3 where id = $1`, [voteId, JSON.stringify(result), JSON.stringify(counts)]);
-      await appendMeetingAudit(tx, v.meeting_id, { type: 'vote.closed', actorUserId: actor!.id, data: { voteId, result, counts } });
+      const usedCasting = result.reason.includes('tie_casting_vote');
+      result.castingVote = { allowed: v.casting_vote_allowed, used: usedCasting ? castingVote : null };
+      const [closed] = await tx.query<{ closed_at: Date }>(`update votes set status = 'closed', closed_at = now(), result = $2, counts = $3 where id = $1 returning closed_at`, [
+        voteId,
+        JSON.stringify(result),
+        JSON.stringify(counts)
+      ]);
+      const decision = await this.register(tx, v, result, counts, closed.closed_at);
+      await appendMeetingAudit(tx, v.meeting_id, { type: 'vote.closed', actorUserId: actor!.id, data: { voteId, result, counts, decision } });
       await this.event(tx, v.meeting_id, actor!.id, 'vote.closed', {
         voteId,
         itemId: v.item_id,
         question: v.question,
+        kind: v.kind,
+        options: v.options,
         rule: v.rule,
         secret: v.secret,
         outcome: result.outcome,
         text: result.text,
         counts: result.counts,
+        optionCounts: (result as { optionCounts?: Record<string, number> }).optionCounts ?? null,
+        winners: (result as { winners?: string[] }).winners ?? null,
+        castingVote: result.castingVote,
         electorateSize: v.electorate_size,
-        quorumOverrideReason: v.quorum_override_reason
+        participation: participationOf(v, counts),
+        quorumOverrideReason: v.quorum_override_reason,
+        decision
       });
     });
     this.changed({ meetingId: vote.meeting_id, voteId, kind: 'closed' });
     return this.view(voteId, true);
+  }
+
+  /**
+   * Adds the closed vote to its body's register, numbered within the body and the year (Paris
+   * time). The body row is locked so that two meetings of one body closing votes at once take
+   * consecutive numbers.
+   */
+  private async register(tx: Queryable, v: VoteRow, result: MotionResult, counts: VoteCounts, decidedAt: Date) {
+    const [m] = await tx.query<{ organisation_id: string; body_id: string; title: string; starts_at: Date; item_title: string }>(
+      `select m.organisation_id, m.body_id, m.title, m.starts_at, i.title as item_title
+         from meetings m join agenda_items i on i.id = $2 where m.id = $1`,
+      [v.meeting_id, v.item_id]
+    );
+    await tx.query('select id from bodies where id = $1 for update', [m.body_id]);
+    const kind: DecisionKind = v.kind === 'choice' ? 'choice' : v.rule === 'advisory' ? 'opinion' : 'decision';
+    const [row] = await tx.query<{ id: string; year: number; number: number }>(
+      `with y as (select extract(year from $4::timestamptz at time zone 'Europe/Paris')::int as year)
+       insert into decisions (organisation_id, body_id, meeting_id, vote_id, year, number, decided_at, kind, rule, outcome, question, item_title,
+                              meeting_title, meeting_starts_at, result_fr, result_en, counts, winners, electorate_size, participation, secret,
+                              casting_vote, quorum_override_reason)
+       select $1, $2, $3, $5, y.year, coalesce((select max(d.number) from decisions d where d.body_id = $2 and d.year = y.year), 0) + 1, $4,
+              $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
+         from y returning id, year, number`,
+      [
+        m.organisation_id,
+        m.body_id,
+        v.meeting_id,
+        decidedAt,
+        v.id,
+        kind,
+        v.rule,
+        result.outcome,
+        v.question,
+        m.item_title,
+        m.title,
+        m.starts_at,
+        result.text.fr,
+        result.text.en,
+        JSON.stringify(counts),
+        JSON.stringify((result as { winners?: string[] }).winners ?? null),
+        v.electorate_size,
+        participationOf(v, counts),
+        v.secret,
+        JSON.stringify(result.castingVote ?? null),
+        v.quorum_override_reason
+      ]
+    );
+    return { id: row.id, year: row.year, number: row.number, reference: reference(row.year, row.number) };
+  }
+
+  // Register of decisions --------------------------------------------------------------------
+
+  /** A body's register, newest first, filtered by year and kind; with the years that have decisions. */
+  async decisions(actor: AuthUser | null, bodyId: string, filter: unknown = {}): Promise<{ decisions: Decision[]; years: number[] }> {
+    await this.bodyAccess(actor, bodyId);
+    const f = validate(decisionFilterSchema, filter ?? {});
+    const rows = await this.db.query<DecisionRow>(
+      `select * from decisions where body_id = $1 and ($2::int is null or year = $2) and ($3::text is null or kind = $3) order by year desc, number desc`,
+      [bodyId, f.year ?? null, f.kind ?? null]
+    );
+    const years = await this.db.query<{ year: number }>('select distinct year from decisions where body_id = $1 order by year desc', [bodyId]);
+    return { decisions: rows.map(toDecision), years: years.map((y) => y.year) };
+  }
+
+  /**
+   * The register as CSV for French spreadsheets: UTF-8 with a byte-order mark, `;` between
+   * fields, CRLF line ends, decimal-free counts, dates in Paris time. Headings in the locale.
+   */
+  async decisionsCsv(actor: AuthUser | null, bodyId: string, filter: unknown = {}, locale: 'fr' | 'en' = 'fr'): Promise<string> {
+    const { decisions } = await this.decisions(actor, bodyId, filter);
+    return decisionsToCsv(decisions, locale);
   }
 
   // Reading ---------------------------------------------------------------------------------
@@ -448,20 +997,25 @@ export class VoteService {
     const rollCall =
       closed && !v.secret
         ? (
-            await this.db.query<{ person_id: string; full_name: string; cast_by: string; choice: Choice }>(
-              `select b.voting_for_person_id as person_id, p.full_name, e.person_id as cast_by, b.choice
+            await this.db.query<{ person_id: string; full_name: string; cast_by: string; choice: Choice | null; option_ids: string[] | null }>(
+              `select b.voting_for_person_id as person_id, p.full_name, e.person_id as cast_by, b.choice, b.option_ids
                  from ballots b join people p on p.id = b.voting_for_person_id
                  join vote_electorate e on e.vote_id = b.vote_id and e.voting_for_person_id = b.voting_for_person_id
                 where b.vote_id = $1 order by p.full_name`,
               [voteId]
             )
-          ).map((r) => ({ personId: r.person_id, name: r.full_name, castBy: r.cast_by, choice: r.choice }))
+          ).map((r) => ({ personId: r.person_id, name: r.full_name, castBy: r.cast_by, choice: r.choice, ...(r.option_ids ? { optionIds: r.option_ids } : {}) }))
         : null;
     return {
       id: v.id,
       meetingId: v.meeting_id,
       itemId: v.item_id,
       question: v.question,
+      kind: v.kind,
+      options: v.options,
+      maxChoices: v.max_choices,
+      changeable: v.changeable,
+      castingVoteAllowed: v.casting_vote_allowed,
       mode: v.mode,
       secret: v.secret,
       rule: v.rule,
@@ -478,36 +1032,55 @@ export class VoteService {
     };
   }
 
-  /** Device ballots plus room counts, in total and per college. */
+  /** Device ballots plus room counts, in total and per college (and per option for a choice). */
   private async tally(q: Queryable, v: VoteRow): Promise<VoteCounts> {
     const colleges: Record<College, Counts> = { landlord: zero(), tenant: zero(), other: zero() };
     let device = zero();
     let room = zero();
     let deviceBallots = 0;
+    const options: Record<string, number> | undefined = v.kind === 'choice' ? Object.fromEntries(v.options!.map((o) => [o.id, 0])) : undefined;
+    const roomOptions: Record<string, number> = {};
+    type Row = { college: College; choice: Choice | null; option_ids: string[] | null; n: number };
     const deviceRows = v.secret
-      ? await q.query<{ college: College; choice: Choice; n: number }>('select college, choice, count(*)::int as n from secret_ballots where vote_id = $1 group by college, choice', [v.id])
-      : await q.query<{ college: College; choice: Choice; n: number }>(
-          `select e.college, b.choice, count(*)::int as n from ballots b
+      ? await q.query<Row>('select college, choice, option_ids, count(*)::int as n from secret_ballots where vote_id = $1 group by college, choice, option_ids', [v.id])
+      : await q.query<Row>(
+          `select e.college, b.choice, b.option_ids, count(*)::int as n from ballots b
              join vote_electorate e on e.vote_id = b.vote_id and e.voting_for_person_id = b.voting_for_person_id
-            where b.vote_id = $1 group by e.college, b.choice`,
+            where b.vote_id = $1 group by e.college, b.choice, b.option_ids`,
           [v.id]
         );
     for (const r of deviceRows) {
-      colleges[r.college][r.choice] += r.n;
-      device = add(device, { ...zero(), [r.choice]: r.n });
       deviceBallots += r.n;
+      if (r.option_ids) {
+        for (const id of r.option_ids) if (options && id in options) options[id] += r.n;
+        if (!r.option_ids.length) {
+          colleges[r.college].abstention += r.n;
+          device = add(device, { ...zero(), abstention: r.n });
+        }
+        continue;
+      }
+      const choice = r.choice!;
+      colleges[r.college][choice] += r.n;
+      device = add(device, { ...zero(), [choice]: r.n });
     }
-    const roomRows = await q.query<{ college: College | 'all'; pour: number; contre: number; abstention: number }>(
-      'select college, pour, contre, abstention from room_counts where vote_id = $1',
+    const roomRows = await q.query<{ college: College | 'all'; pour: number; contre: number; abstention: number; options: Record<string, number> | null }>(
+      'select college, pour, contre, abstention, options from room_counts where vote_id = $1',
       [v.id]
     );
     for (const r of roomRows) {
       const c = { pour: r.pour, contre: r.contre, abstention: r.abstention };
       room = add(room, c);
+      if (options && r.options) {
+        for (const [id, n] of Object.entries(r.options)) {
+          if (!(id in options)) continue;
+          options[id] += n;
+          roomOptions[id] = (roomOptions[id] ?? 0) + n;
+        }
+      }
       // A room total without a college split is only entered when the rule needs none.
       if (r.college !== 'all') colleges[r.college] = add(colleges[r.college], c);
     }
-    return { total: add(device, room), colleges, device, room, deviceBallots, electorate: v.electorate_size };
+    return { total: add(device, room), colleges, device, room, deviceBallots, electorate: v.electorate_size, ...(options ? { options, roomOptions } : {}) };
   }
 
   /** A line in the meeting's event log (the minutes draw on it). */
@@ -515,3 +1088,174 @@ export class VoteService {
     await tx.query('insert into meeting_events (meeting_id, actor_user_id, type, data) values ($1, $2, $3, $4)', [meetingId, actorUserId, type, JSON.stringify(data)]);
   }
 }
+
+// Helpers ------------------------------------------------------------------------------------
+
+const closedError = () => Errors.conflict(bi('Ce vote est clos : son résultat ne peut plus changer.', 'This vote is closed: its result can no longer change.'));
+
+const notVoter = () =>
+  new AppError(
+    'forbidden',
+    bi('Vous ne faites pas partie des votants de ce scrutin (membres avec voix délibérative présents à son ouverture, et leurs mandataires).', 'You are not among the voters of this vote (voting members present when it opened, and their proxy holders).')
+  );
+
+const deviceOnly = () => Errors.conflict(bi('Ce vote se fait sur les appareils : il n’y a pas de votes de la salle à saisir.', 'This vote is cast on devices: there are no room counts to enter.'));
+
+function tooMany(v: VoteRow, total: number, eligible: number, college: College | null, field: string) {
+  const where = v.mode === 'hands' ? { fr: 'votants', en: 'voters' } : { fr: 'votants présents en salle', en: 'voters present in the room' };
+  const col = college ? { fr: ` du collège ${college === 'landlord' ? 'bailleur' : college === 'tenant' ? 'locataire' : 'autre'}`, en: ` of the ${college} college` } : { fr: '', en: '' };
+  return Errors.unprocessable(
+    bi(
+      `Total trop élevé : ${total} votes saisis, mais ${eligible} ${where.fr}${col.fr} seulement (mandats compris). Vérifiez le décompte.`,
+      `Total too high: ${total} votes entered, but only ${eligible} ${where.en}${col.en} (proxies included). Please check the count.`
+    ),
+    field
+  );
+}
+
+/** A choice vote's options (ids given by the server when not supplied) and maximum; nothing for a motion. */
+function choiceSetup(data: { kind: 'motion' | 'choice'; options?: (string | { id?: string; label: string })[]; maxChoices?: number }): {
+  options: ChoiceOption[] | null;
+  maxChoices: number | null;
+} {
+  if (data.kind === 'motion') {
+    if (data.options !== undefined) throw Errors.unprocessable(bi('Une motion se vote pour, contre ou abstention : pas d’options.', 'A motion is voted for, against or abstain: no options.'), 'options');
+    if (data.maxChoices !== undefined) throw Errors.unprocessable(bi('Une motion n’a pas de nombre de choix.', 'A motion has no number of choices.'), 'maxChoices');
+    return { options: null, maxChoices: null };
+  }
+  if (!data.options) throw Errors.unprocessable(bi('Donnez au moins deux options.', 'Give at least two options.'), 'options');
+  const options = data.options.map((o, i) => (typeof o === 'string' ? { id: `o${i + 1}`, label: o } : { id: o.id ?? `o${i + 1}`, label: o.label }));
+  if (new Set(options.map((o) => o.id)).size !== options.length) throw Errors.unprocessable(bi('Deux options ont le même identifiant.', 'Two options have the same id.'), 'options');
+  if (new Set(options.map((o) => o.label.toLocaleLowerCase('fr'))).size !== options.length) {
+    throw Errors.unprocessable(bi('Deux options ont le même libellé.', 'Two options have the same label.'), 'options');
+  }
+  const maxChoices = data.maxChoices ?? 1;
+  if (maxChoices > options.length) {
+    throw Errors.unprocessable(bi(`Au plus ${options.length} choix : il n’y a que ${options.length} options.`, `At most ${options.length} choices: there are only ${options.length} options.`), 'maxChoices');
+  }
+  return { options, maxChoices };
+}
+
+/** The ballot the input describes, checked against the vote: a motion's choice, or options of a choice vote. */
+function ballotValue(v: VoteRow, data: { choice?: string; optionIds?: string[] }): BallotValue {
+  if (v.kind === 'motion') {
+    if (data.optionIds !== undefined) throw Errors.unprocessable(bi('Ce vote est une motion : votez pour, contre ou abstention.', 'This vote is a motion: vote for, against or abstain.'), 'optionIds');
+    return { choice: validate(z.object({ choice: motionChoiceSchema }), { choice: data.choice }).choice, optionIds: null };
+  }
+  if (data.choice !== undefined && data.optionIds !== undefined) {
+    throw Errors.unprocessable(bi('Donnez soit une option, soit une liste d’options.', 'Give either one option or a list of options.'), 'optionIds');
+  }
+  const chosen = data.optionIds ?? (data.choice !== undefined ? (data.choice === 'abstention' ? [] : [data.choice]) : undefined);
+  if (!chosen) throw Errors.unprocessable(bi('Choisissez une option (ou votez blanc).', 'Choose an option (or cast a blank ballot).'), 'optionIds');
+  const ids = new Set(v.options!.map((o) => o.id));
+  const unknown = chosen.find((id) => !ids.has(id));
+  if (unknown !== undefined) throw Errors.unprocessable(bi(`Option inconnue : ${unknown}.`, `Unknown option: ${unknown}.`), 'optionIds');
+  if (new Set(chosen).size !== chosen.length) throw Errors.unprocessable(bi('La même option est choisie deux fois.', 'The same option is chosen twice.'), 'optionIds');
+  const max = v.max_choices ?? 1;
+  if (chosen.length > max) {
+    throw Errors.unprocessable(
+      bi(
+        max === 1 ? 'Une seule option peut être choisie.' : `Au plus ${max} options peuvent être choisies (${chosen.length} choisies).`,
+        max === 1 ? 'Only one option may be chosen.' : `At most ${max} options may be chosen (${chosen.length} chosen).`
+      ),
+      'optionIds'
+    );
+  }
+  // Stored in the order the vote lists its options.
+  return { choice: null, optionIds: v.options!.map((o) => o.id).filter((id) => chosen.includes(id)) };
+}
+
+const sameValue = (a: BallotValue, b: BallotValue) => (a.optionIds && b.optionIds ? sameSet(a.optionIds, b.optionIds) : a.choice === b.choice && !a.optionIds && !b.optionIds);
+
+function valueText(v: VoteRow, value: BallotValue): { fr: string; en: string } {
+  if (value.choice) return { fr: `« ${value.choice} »`, en: `“${CHOICE_EN[value.choice]}”` };
+  if (!value.optionIds!.length) return { fr: 'blanc', en: 'blank' };
+  const labels = value.optionIds!.map((id) => v.options!.find((o) => o.id === id)?.label ?? id);
+  return { fr: labels.map((l) => `« ${l} »`).join(', '), en: labels.map((l) => `“${l}”`).join(', ') };
+}
+
+function alreadyRecorded(v: VoteRow, current: BallotValue) {
+  const t = valueText(v, current);
+  return bi(`Un vote ${t.fr} est déjà enregistré pour ce membre : il ne peut pas être changé.`, `A ${t.en} vote is already recorded for this member: it cannot be changed.`);
+}
+
+/** "Votre vote « pour » est enregistré" for a named vote; a secret vote never echoes the choice. */
+function castMessage(v: VoteRow, value: BallotValue, outcome: CastOutcome): { fr: string; en: string } {
+  if (outcome.secret) {
+    if (outcome.alreadyCast) return bi('Votre vote était déjà enregistré ; il n’a pas été modifié.', 'Your vote was already recorded; it has not been changed.');
+    if (outcome.changed) return bi('Votre vote secret est changé et enregistré.', 'Your secret vote is changed and recorded.');
+    return bi('Votre vote secret est enregistré.', 'Your secret vote is recorded.');
+  }
+  const t = valueText(v, value);
+  if (value.optionIds && !value.optionIds.length) {
+    return outcome.changed ? bi('Votre vote est changé : vote blanc enregistré.', 'Your vote is changed: blank ballot recorded.') : bi('Votre vote blanc est enregistré.', 'Your blank ballot is recorded.');
+  }
+  if (outcome.changed) return bi(`Votre vote est changé : ${t.fr} est enregistré.`, `Your vote is changed: ${t.en} is recorded.`);
+  return bi(`Votre vote ${t.fr} est enregistré.`, `Your ${t.en} vote is recorded.`);
+}
+
+/**
+ * How many people took part: every device ballot plus those counted in the room. With a
+ * multiple choice a person in the room may count for several options, so the room's share is
+ * the most votes any option had there, plus blank ballots (a lower bound).
+ */
+function participationOf(v: VoteRow, counts: VoteCounts): number {
+  if (v.kind === 'motion') return counts.deviceBallots + totalOf(counts.room);
+  const room = Object.values(counts.roomOptions ?? {});
+  const fromRoom = (v.max_choices ?? 1) === 1 ? room.reduce((a, b) => a + b, 0) : Math.max(0, ...room);
+  return counts.deviceBallots + counts.room.abstention + fromRoom;
+}
+
+const reference = (year: number, number: number) => `${year}-${String(number).padStart(3, '0')}`;
+
+interface DecisionRow {
+  id: string;
+  body_id: string;
+  meeting_id: string;
+  vote_id: string;
+  year: number;
+  number: number;
+  decided_at: Date;
+  kind: DecisionKind;
+  rule: VoteRule;
+  outcome: string;
+  question: string;
+  item_title: string;
+  meeting_title: string;
+  meeting_starts_at: Date;
+  result_fr: string;
+  result_en: string;
+  counts: VoteCounts;
+  winners: string[] | null;
+  electorate_size: number;
+  participation: number;
+  secret: boolean;
+  casting_vote: { allowed: boolean; used: string | null } | null;
+  quorum_override_reason: string | null;
+}
+
+const toDecision = (r: DecisionRow): Decision => ({
+  id: r.id,
+  bodyId: r.body_id,
+  meetingId: r.meeting_id,
+  voteId: r.vote_id,
+  reference: reference(r.year, r.number),
+  year: r.year,
+  number: r.number,
+  decidedAt: iso(r.decided_at)!,
+  kind: r.kind,
+  rule: r.rule,
+  outcome: r.outcome,
+  question: r.question,
+  itemTitle: r.item_title,
+  meetingTitle: r.meeting_title,
+  meetingStartsAt: iso(r.meeting_starts_at)!,
+  result: { fr: r.result_fr, en: r.result_en },
+  counts: r.counts,
+  winners: r.winners,
+  electorateSize: r.electorate_size,
+  participation: r.participation,
+  secret: r.secret,
+  castingVote: r.casting_vote,
+  quorumOverrideReason: r.quorum_override_reason
+});

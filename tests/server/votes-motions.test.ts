@@ -225,12 +225,15 @@ describe('a secret hybrid vote', () => {
     expect(await db.query('select 1 from ballots where vote_id = $1', [vote.id])).toEqual([]);
     const columns = async (table: string) =>
       (await db.query<{ column_name: string }>('select column_name from information_schema.columns where table_name = $1 order by ordinal_position', [table])).map((c) => c.column_name);
-    expect(await columns('secret_ballots')).toEqual(['vote_id', 'college', 'choice']);
+    // option_ids: a choice vote's options; receipt_hash: the hash of a receipt only the voter's
+    // device holds (changeable secret votes), null here; neither names a person.
+    expect(await columns('secret_ballots')).toEqual(['vote_id', 'college', 'choice', 'option_ids', 'receipt_hash']);
     expect(await columns('vote_participation')).toEqual(['vote_id', 'voting_for_person_id']);
     expect((await db.query('select * from secret_ballots where vote_id = $1', [vote.id])).map((r) => Object.keys(r).sort())).toEqual([
-      ['choice', 'college', 'vote_id'],
-      ['choice', 'college', 'vote_id']
+      ['choice', 'college', 'option_ids', 'receipt_hash', 'vote_id'],
+      ['choice', 'college', 'option_ids', 'receipt_hash', 'vote_id']
     ]);
+    expect((await db.query('select 1 from secret_ballots where vote_id = $1 and receipt_hash is not null', [vote.id])).length).toBe(0);
     // Nor does the audit log, nor the meeting's event log.
     const audit = await db.query<{ type: string; data: Record<string, unknown> }>('select type, data from meeting_audit where meeting_id = $1 order by seq', [meetingId]);
     expect(audit.map((a) => a.type)).toEqual(['vote.opened', 'vote.cast', 'vote.cast', 'vote.room_counts', 'vote.room_counts_corrected', 'vote.closed']);
