@@ -554,6 +554,15 @@ export class MeetingService {
           'to'
         );
       }
+      // A vote still open would be left without a result (issue 5): the chair closes it first.
+      // Opening a vote takes this same lock, so none can open between this check and the close.
+      if (to === 'closed' && (await tx.query("select 1 from votes where meeting_id = $1 and status = 'open'", [meetingId])).length) {
+        throw refuse(
+          'conflict',
+          bi('Un vote est encore ouvert : closez-le avant de clore la réunion.', 'A vote is still open: close it before closing the meeting.'),
+          'to'
+        );
+      }
       await tx.query('update meetings set status = $2 where id = $1', [meetingId, to]);
       await tx.query('insert into meeting_transitions (meeting_id, from_status, to_status, actor_user_id) values ($1, $2, $3, $4)', [meetingId, from, to, c.actor.id]);
       if (to === 'closed' && c.meeting.current_item_id) await this.leaveCurrentItem(tx, c);
