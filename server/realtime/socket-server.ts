@@ -16,6 +16,7 @@ import type { Services } from '../services.ts';
 import { AppError, Errors, bi, toApiError } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
 import { broadcastMeetingChanges, registerMeetingHandlers } from '../meetings/meetings.handlers.ts';
+import { attachVoteRealtime } from '../votes/votes.handlers.ts';
 
 export type ConcertoIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -94,6 +95,7 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
   };
 
   broadcastMeetingChanges(io, services);
+  attachVoteRealtime(io, services);
 
   io.on('connection', (socket) => {
     const locale = socket.data.principal.locale;

@@ -4,6 +4,8 @@ import type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 export type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 import type { MeetingPatch } from './meeting-patch.ts';
 export type { MeetingPatch } from './meeting-patch.ts';
+import type { LiveVote, VoteCastAck, VoteChanged, VoteChoice, VoteListing, VoteOpenInput, VoteRoomCountsInput, VoterBallots } from './vote-state.ts';
+export type { LiveVote, VoteCastAck, VoteChanged, VoteListing, VoterBallots } from './vote-state.ts';
 
 /**
  * The realtime protocol shared by the browser and the server. Event names are `domain:verb`.
@@ -33,6 +35,10 @@ export interface ServerToClientEvents {
   'presence:changed': (state: PresenceState) => void;
   /** What committed changes touched in a meeting; apply with `applyMeetingPatch` (meeting-patch.ts). */
   'meeting:patch': (patch: MeetingPatch) => void;
+  /** A vote of a meeting the client listed ('vote:list') changed; keep the newest `readAt` per vote (vote-state.ts). */
+  'vote:changed': (payload: VoteChanged) => void;
+  /** The viewer's own ballots in a vote changed (a cast from another of their devices). */
+  'vote:mine': (mine: VoterBallots) => void;
 }
 
 /** Payloads are validated by the server (server/meetings/meetings.schemas.ts); see docs/API.md. */
@@ -59,6 +65,14 @@ export interface ClientToServerEvents {
   'queue:withdraw': MeetingCall<WithMeeting<{ requestId: string }>>;
   'queue:grant': MeetingCall<WithMeeting<{ requestId: string }>>;
   'queue:end': MeetingCall<WithMeeting>;
+  /** Every vote of the meeting and the viewer's ballots; also subscribes to 'vote:changed'. Send after each 'meeting:join'. */
+  'vote:list': MeetingCall<{ meetingId: string }, VoteListing>;
+  'vote:mine': MeetingCall<{ voteId: string }, VoterBallots>;
+  'vote:open': MeetingCall<VoteOpenInput, LiveVote>;
+  /** Acknowledged once the ballot is committed; a retry of the same ballot is not a second one. */
+  'vote:cast': MeetingCall<{ voteId: string; choice?: VoteChoice | string; optionIds?: string[]; forPersonId?: string | null; receipt?: string | null }, VoteCastAck>;
+  'vote:roomCounts': MeetingCall<VoteRoomCountsInput, LiveVote>;
+  'vote:close': MeetingCall<{ voteId: string; castingVote?: string | null }, LiveVote>;
   /** Who the server thinks this connection is; useful after a reconnect. */
   'session:whoami': (ack: (res: Ack<PresentPerson>) => void) => void;
 }

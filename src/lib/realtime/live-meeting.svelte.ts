@@ -3,6 +3,7 @@ import type { MeetingState } from '$lib/protocol/meeting-state';
 import { latest } from '$lib/components/meetings/meeting-view';
 import { Clock } from './clock.svelte';
 import { MeetingClient } from './meeting-client.svelte';
+import { VoteClient } from './vote-client.svelte';
 
 /**
  * What every live meeting page needs, set up once: the socket client (started with the page's
@@ -14,14 +15,21 @@ import { MeetingClient } from './meeting-client.svelte';
  * const lm = liveMeeting(() => data, { ticking: true });
  * const live = $derived(lm.live);
  */
-export function liveMeeting(data: () => { meeting: { id: string }; state: MeetingState }, opts: { ticking?: boolean } = {}) {
+export function liveMeeting(data: () => { meeting: { id: string }; state: MeetingState }, opts: { ticking?: boolean; votes?: boolean } = {}) {
   let client = $state<MeetingClient | null>(null);
+  let votes = $state<VoteClient | null>(null);
   const meetingId = $derived(data().meeting.id);
   $effect(() => {
     const c = new MeetingClient(meetingId, untrack(() => data().state));
     client = c;
+    // With `votes`: the meeting's votes on the same connection (VoteClient lists them after each join).
+    const v = opts.votes ? new VoteClient(c) : null;
+    votes = v;
     c.start();
-    return () => c.stop();
+    return () => {
+      v?.stop();
+      c.stop();
+    };
   });
   const clock = opts.ticking ? new Clock() : null;
   if (clock) $effect(() => clock.start());
@@ -30,6 +38,9 @@ export function liveMeeting(data: () => { meeting: { id: string }; state: Meetin
   return {
     get client() {
       return client;
+    },
+    get votes() {
+      return votes;
     },
     get live() {
       return live;

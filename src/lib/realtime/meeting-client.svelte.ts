@@ -5,7 +5,7 @@ import type { Ack, ApiError, ErrorCode } from '$lib/protocol/result';
 import { m } from '$lib/paraglide/messages';
 import { getLocale } from '$lib/paraglide/runtime';
 
-type MeetingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type MeetingSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type MeetingConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
 export type AttendanceStatus = 'present_room' | 'present_remote' | 'excused' | 'absent' | 'represented';
 
@@ -67,6 +67,8 @@ export class MeetingClient {
   /** A `meeting:join` is waiting for its answer: patches are kept until it comes. */
   #joining = false;
   #held: MeetingPatch[] = [];
+  /** Features riding on this connection (votes): told of each successful join, the first and every reconnection. */
+  #joinedHooks = new Set<(socket: MeetingSocket) => void>();
   #onVisible = () => {
     // A phone that slept may have a dead socket that has not noticed yet; wake it up.
     if (document.visibilityState === 'visible' && this.#socket && !this.#socket.connected) this.#socket.connect();
@@ -109,6 +111,13 @@ export class MeetingClient {
   #clock(serverTimeIso: string): void {
     const serverTime = Date.parse(serverTimeIso);
     if (!Number.isNaN(serverTime)) this.serverOffset = serverTime - Date.now();
+  }
+
+  /** Calls `hook` with the socket after each successful 'meeting:join' (now, if already joined); returns the unsubscribe. */
+  onJoined(hook: (socket: MeetingSocket) => void): () => void {
+    this.#joinedHooks.add(hook);
+    if (this.connected && this.#socket) hook(this.#socket);
+    return () => this.#joinedHooks.delete(hook);
   }
 
   start(): void {
@@ -177,6 +186,7 @@ export class MeetingClient {
         const held = this.#held.sort((a, b) => a.rev - b.rev);
         this.#held = [];
         for (const patch of held) this.applyPatch(patch);
+        for (const hook of this.#joinedHooks) hook(socket);
       } else {
         this.#held = [];
         this.error = errorFrom(res.error).message;
