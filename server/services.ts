@@ -14,6 +14,7 @@ import { InvitationService } from './invitations/invitations.service.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { MeetingService } from './meetings/meetings.service.ts';
 import { VoteService } from './votes/votes.service.ts';
+import { WorkshopService } from './workshops/workshops.service.ts';
 import { BoundDocumentStore } from './yjs/document-store.ts';
 import { OrganisationService } from './organisations/organisations.service.ts';
 import { PeopleService } from './people/people.service.ts';
@@ -37,6 +38,7 @@ export interface Services {
   guests: GuestService;
   meetings: MeetingService;
   votes: VoteService;
+  workshops: WorkshopService;
   /** Body action plans (issue 7). */
   actions: ActionService;
   /** Server-side access to co-edited documents; bound to the Yjs server by server/app.ts. */
@@ -68,6 +70,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     guests,
     meetings,
     votes: new VoteService(db, access, meetings),
+    workshops: new WorkshopService(db, access, guests, logger),
     actions: new ActionService(db, access),
     documents: new BoundDocumentStore()
   };

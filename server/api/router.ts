@@ -8,6 +8,7 @@ import { openApiDocument } from './openapi.ts';
 import { tokenNameSchema } from '../auth/api-tokens.ts';
 import { validate } from '../shared/validate.ts';
 import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
+import { registerWorkshopRoutes } from '../workshops/workshops.routes.ts';
 import { registerVoteRoutes } from '../votes/votes.routes.ts';
 import { registerActionRoutes } from '../actions/actions.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
@@ -232,6 +233,7 @@ export function createApiRouter(services: Services): express.Router {
   registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
   registerVoteRoutes(r, services);
   registerActionRoutes(r, services);
+  registerWorkshopRoutes(r, services, (req) => baseUrlOf(services, req));
 
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));
 

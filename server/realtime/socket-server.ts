@@ -16,6 +16,7 @@ import type { Services } from '../services.ts';
 import { AppError, Errors, bi, toApiError } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
 import { broadcastMeetingChanges, registerMeetingHandlers } from '../meetings/meetings.handlers.ts';
+import { askerOf, broadcastWorkshopChanges, registerWorkshopHandlers } from '../workshops/workshops.handlers.ts';
 import { attachVoteRealtime } from '../votes/votes.handlers.ts';
 
 export type ConcertoIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -85,7 +86,8 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
       const user = { id: data.principal.id, email: '', displayName: data.principal.name, locale: data.principal.locale, isPlatformAdmin: !!data.principal.isPlatformAdmin };
       return services.meetings.canView(user, id);
     }
-    // Workshops register their own check with their issue; until then, refuse.
+    // A workshop's presence room: the same people as its state (guests only their own workshop).
+    if (kind === 'workshop') return services.workshops.canView(askerOf(data), id);
     return false;
   };
 
@@ -95,11 +97,13 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
   };
 
   broadcastMeetingChanges(io, services);
+  broadcastWorkshopChanges(io, services);
   attachVoteRealtime(io, services);
 
   io.on('connection', (socket) => {
     const locale = socket.data.principal.locale;
     registerMeetingHandlers(socket, services);
+    registerWorkshopHandlers(socket, services);
 
     socket.on('session:whoami', (ack) => {
       if (typeof ack !== 'function') return;

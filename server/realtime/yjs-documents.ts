@@ -32,6 +32,14 @@ export class YjsDocumentRegistry {
         principal: { id: user.id, name: user.displayName }
       };
     });
+    // A world-café table's tablecloth (issue 7): the workshop's participants and facilitators
+    // edit, others who may see the workshop read; guests only their own workshop's tables.
+    this.register('tablecloth', async (identity, tableId, part) => {
+      if (part !== undefined) return { ok: false, reason: 'notFound' };
+      const res = await services.workshops.tableclothAccess({ user: identity.user, guest: identity.user ? null : identity.guest }, tableId);
+      if (res === 'notFound' || res === 'forbidden') return { ok: false, reason: res };
+      return { ok: true, access: res.access, principal: { id: res.id, name: res.name } };
+    });
   }
 
   register(kind: string, authorizer: DocumentAuthorizer): void {

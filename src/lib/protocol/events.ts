@@ -6,6 +6,8 @@ import type { MeetingPatch } from './meeting-patch.ts';
 export type { MeetingPatch } from './meeting-patch.ts';
 import type { LiveVote, VoteCastAck, VoteChanged, VoteChoice, VoteListing, VoteOpenInput, VoteRoomCountsInput, VoterBallots } from './vote-state.ts';
 export type { LiveVote, VoteCastAck, VoteChanged, VoteListing, VoterBallots } from './vote-state.ts';
+import type { WorkshopCapabilities, WorkshopState } from '../workshops/workshop-state.ts';
+export type { WorkshopCapabilities, WorkshopState } from '../workshops/workshop-state.ts';
 
 /**
  * The realtime protocol shared by the browser and the server. Event names are `domain:verb`.
@@ -31,6 +33,8 @@ export interface PresenceState {
 }
 
 export interface ServerToClientEvents {
+  /** A workshop's full state after a committed change (keep the highest rev). */
+  'workshop:state': (state: WorkshopState) => void;
   /** Someone joined or left a room the client is in. */
   'presence:changed': (state: PresenceState) => void;
   /** What committed changes touched in a meeting; apply with `applyMeetingPatch` (meeting-patch.ts). */
@@ -75,6 +79,13 @@ export interface ClientToServerEvents {
   'vote:close': MeetingCall<{ voteId: string; castingVote?: string | null }, LiveVote>;
   /** Who the server thinks this connection is; useful after a reconnect. */
   'session:whoami': (ack: (res: Ack<PresentPerson>) => void) => void;
+  /** Joins a workshop's state room (guests: only their workshop, and they become participants); answers the full state. */
+  'workshop:join': (payload: { workshopId: string }, ack: (res: Ack<{ state: WorkshopState; capabilities: WorkshopCapabilities }>) => void) => void;
+  'workshop:leave': (payload: { workshopId: string }, ack: (res: Ack<null>) => void) => void;
+  /** Facilitator: start, next, pause, resume, extend {minutes}, message {text}, close. */
+  'workshop:control': (payload: { workshopId: string; action: string; minutes?: number; text?: string }, ack: (res: Ack<null>) => void) => void;
+  /** The table's host or the facilitator locks a round's notes on a tablecloth. */
+  'workshop:lock-round': (payload: { workshopId: string; tableId: string; round: number }, ack: (res: Ack<null>) => void) => void;
 }
 
 export interface InterServerEvents {
