@@ -8,6 +8,7 @@ import { AuthService } from './auth/auth.service.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
 import { SessionService } from './auth/sessions.ts';
 import { BodyService } from './bodies/bodies.service.ts';
+import { CharterService } from './charters/charters.service.ts';
 import { GuestService } from './guests/guests.service.ts';
 import { RequestAuthenticator } from './http/request-auth.ts';
 import { InvitationService } from './invitations/invitations.service.ts';
@@ -43,6 +44,8 @@ export interface Services {
   actions: ActionService;
   /** Server-side access to co-edited documents; bound to the Yjs server by server/app.ts. */
   documents: BoundDocumentStore;
+  /** Co-written texts of bodies: versions, comparison, adoption by vote, signatures, exports (issue 6). */
+  charters: CharterService;
 }
 
 export function buildServices(config: Config, logger: Logger, db: Db, mailer: Mailer): Services {
@@ -52,6 +55,8 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
   const access = new AccessService(db);
   const guests = new GuestService(db, access, limiter);
   const meetings = new MeetingService(db, access, mailer, logger);
+  const votes = new VoteService(db, access, meetings);
+  const documents = new BoundDocumentStore();
   return {
     config,
     logger,
@@ -69,9 +74,10 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     invitations: new InvitationService(db, access, mailer, logger),
     guests,
     meetings,
-    votes: new VoteService(db, access, meetings),
+    votes,
     workshops: new WorkshopService(db, access, guests, logger),
     actions: new ActionService(db, access),
-    documents: new BoundDocumentStore()
+    documents,
+    charters: new CharterService(db, access, documents, votes, logger)
   };
 }

@@ -11,6 +11,7 @@ import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
 import { registerWorkshopRoutes } from '../workshops/workshops.routes.ts';
 import { registerVoteRoutes } from '../votes/votes.routes.ts';
 import { registerActionRoutes } from '../actions/actions.routes.ts';
+import { registerCharterRoutes } from '../charters/charters.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
 
 declare module 'express-serve-static-core' {
@@ -233,6 +234,7 @@ export function createApiRouter(services: Services): express.Router {
   registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
   registerVoteRoutes(r, services);
   registerActionRoutes(r, services);
+  registerCharterRoutes(r, services, localeOf);
   registerWorkshopRoutes(r, services, (req) => baseUrlOf(services, req));
 
   r.use((_req, _res, next) => next(Errors.notFound(bi('Route', 'Route'))));

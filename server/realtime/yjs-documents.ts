@@ -40,6 +40,9 @@ export class YjsDocumentRegistry {
       if (res === 'notFound' || res === 'forbidden') return { ok: false, reason: res };
       return { ok: true, access: res.access, principal: { id: res.id, name: res.name } };
     });
+    // A body's co-written text (issue 6): members edit while it is a draft or in review, the rest
+    // of the organisation reads; read-only for everyone once adopted (server/charters/charter-policy.ts).
+    this.register('charter', (identity, charterId, part) => services.charters.authorizeDocument(identity, charterId, part));
   }
 
   register(kind: string, authorizer: DocumentAuthorizer): void {
