@@ -85,6 +85,7 @@ export async function createConcerto(opts: ConcertoOptions): Promise<Concerto> {
   const registry = new YjsDocumentRegistry(services);
   const yjs = createYjsServer({ db, logger, authorize: registry.authorize, bus });
   services.documents.bind(yjs);
+  services.minutes.bind(services);
 
   // Upgrade routing by hand (STACK.md trap 1): Socket.IO's own, Yjs, and nothing else.
   httpServer.on('upgrade', (req, socket, head) => {

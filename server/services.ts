@@ -14,6 +14,7 @@ import { RequestAuthenticator } from './http/request-auth.ts';
 import { InvitationService } from './invitations/invitations.service.ts';
 import type { Mailer } from './mail/mailer.ts';
 import { MeetingService } from './meetings/meetings.service.ts';
+import { MinutesService } from './minutes/minutes.service.ts';
 import { VoteService } from './votes/votes.service.ts';
 import { WorkshopService } from './workshops/workshops.service.ts';
 import { BoundDocumentStore } from './yjs/document-store.ts';
@@ -39,6 +40,8 @@ export interface Services {
   guests: GuestService;
   meetings: MeetingService;
   votes: VoteService;
+  /** Meeting minutes (issue 6): drafts from the record, approval by vote, publication. */
+  minutes: MinutesService;
   workshops: WorkshopService;
   /** Body action plans (issue 7). */
   actions: ActionService;
@@ -75,6 +78,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     guests,
     meetings,
     votes,
+    minutes: new MinutesService(db, access, meetings, logger),
     workshops: new WorkshopService(db, access, guests, logger),
     actions: new ActionService(db, access),
     documents,

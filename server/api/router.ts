@@ -10,6 +10,7 @@ import { validate } from '../shared/validate.ts';
 import { registerMeetingRoutes } from '../meetings/meetings.routes.ts';
 import { registerWorkshopRoutes } from '../workshops/workshops.routes.ts';
 import { registerVoteRoutes } from '../votes/votes.routes.ts';
+import { registerMinutesRoutes } from '../minutes/minutes.routes.ts';
 import { registerActionRoutes } from '../actions/actions.routes.ts';
 import { registerCharterRoutes } from '../charters/charters.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
@@ -233,6 +234,7 @@ export function createApiRouter(services: Services): express.Router {
 
   registerMeetingRoutes(r, services, (req) => baseUrlOf(services, req));
   registerVoteRoutes(r, services);
+  registerMinutesRoutes(r, services);
   registerActionRoutes(r, services);
   registerCharterRoutes(r, services, localeOf);
   registerWorkshopRoutes(r, services, (req) => baseUrlOf(services, req));

@@ -3,6 +3,7 @@ import { policy } from '../auth/policy.ts';
 import type { Services } from '../services.ts';
 import type { RequestIdentity } from '../http/request-auth.ts';
 import type { YjsAuthResult } from '../yjs/yjs-server.ts';
+import { minutesDocumentAuthorizer } from '../minutes/minutes.documents.ts';
 
 /**
  * Which co-edited documents exist and who may open them. A document name is
@@ -43,6 +44,8 @@ export class YjsDocumentRegistry {
     // A body's co-written text (issue 6): members edit while it is a draft or in review, the rest
     // of the organisation reads; read-only for everyone once adopted (server/charters/charter-policy.ts).
     this.register('charter', (identity, charterId, part) => services.charters.authorizeDocument(identity, charterId, part));
+    // A meeting's minutes (issue 6): server/minutes/minutes.documents.ts.
+    this.register('minutes', minutesDocumentAuthorizer(() => services.minutes));
   }
 
   register(kind: string, authorizer: DocumentAuthorizer): void {

@@ -15,6 +15,10 @@ create table minutes (
   generations integer not null default 0 check (generations >= 0),
   generated_at timestamptz,
   generated_by uuid references users (id) on delete set null,
+  -- A generation in progress (a lease, so two clicks never write the draft twice).
+  generating_since timestamptz,
+  -- The text as submitted for approval: what the approving vote adopts, what is published and exported.
+  content jsonb,
   submitted_at timestamptz,
   approved_at timestamptz,
   approved_by_vote_id uuid references votes (id) on delete set null,
