@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import type { Db } from './db/db.ts';
 import { AccessService } from './access.ts';
 import { ActionService } from './actions/actions.service.ts';
+import { HarvestService } from './harvest/harvest.service.ts';
 import { ApiTokenService } from './auth/api-tokens.ts';
 import { AuthService } from './auth/auth.service.ts';
 import { RateLimiter } from './auth/rate-limit.ts';
@@ -45,6 +46,8 @@ export interface Services {
   workshops: WorkshopService;
   /** Body action plans (issue 7). */
   actions: ActionService;
+  /** World-café harvests: gathered ideas, themes, dot votes (issue 7). */
+  harvest: HarvestService;
   /** Server-side access to co-edited documents; bound to the Yjs server by server/app.ts. */
   documents: BoundDocumentStore;
   /** Co-written texts of bodies: versions, comparison, adoption by vote, signatures, exports (issue 6). */
@@ -81,6 +84,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     minutes: new MinutesService(db, access, meetings, logger),
     workshops: new WorkshopService(db, access, guests, logger),
     actions: new ActionService(db, access),
+    harvest: new HarvestService(db, access, documents, logger),
     documents,
     charters: new CharterService(db, access, documents, votes, logger)
   };

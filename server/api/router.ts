@@ -12,6 +12,7 @@ import { registerWorkshopRoutes } from '../workshops/workshops.routes.ts';
 import { registerVoteRoutes } from '../votes/votes.routes.ts';
 import { registerMinutesRoutes } from '../minutes/minutes.routes.ts';
 import { registerActionRoutes } from '../actions/actions.routes.ts';
+import { registerHarvestRoutes } from '../harvest/harvest.routes.ts';
 import { registerCharterRoutes } from '../charters/charters.routes.ts';
 import { ATTACHMENT_TYPES } from '../meetings/meetings.service.ts';
 
@@ -236,6 +237,7 @@ export function createApiRouter(services: Services): express.Router {
   registerVoteRoutes(r, services);
   registerMinutesRoutes(r, services);
   registerActionRoutes(r, services);
+  registerHarvestRoutes(r, services, localeOf);
   registerCharterRoutes(r, services, localeOf);
   registerWorkshopRoutes(r, services, (req) => baseUrlOf(services, req));
 

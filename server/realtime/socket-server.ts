@@ -16,8 +16,9 @@ import type { Services } from '../services.ts';
 import { AppError, Errors, bi, toApiError } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
 import { broadcastMeetingChanges, registerMeetingHandlers } from '../meetings/meetings.handlers.ts';
-import { askerOf, broadcastWorkshopChanges, registerWorkshopHandlers } from '../workshops/workshops.handlers.ts';
+import { broadcastHarvestChanges, registerHarvestHandlers } from '../harvest/harvest.handlers.ts';
 import { attachVoteRealtime } from '../votes/votes.handlers.ts';
+import { askerOf, broadcastWorkshopChanges, registerWorkshopHandlers } from '../workshops/workshops.handlers.ts';
 
 export type ConcertoIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -97,12 +98,14 @@ export function createSocketServer(httpServer: HttpServer, services: Services): 
   };
 
   broadcastMeetingChanges(io, services);
+  broadcastHarvestChanges(io, services);
   broadcastWorkshopChanges(io, services);
   attachVoteRealtime(io, services);
 
   io.on('connection', (socket) => {
     const locale = socket.data.principal.locale;
     registerMeetingHandlers(socket, services);
+    registerHarvestHandlers(socket, services);
     registerWorkshopHandlers(socket, services);
 
     socket.on('session:whoami', (ack) => {

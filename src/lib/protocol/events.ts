@@ -4,6 +4,8 @@ import type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 export type { MeetingCapabilities, MeetingState } from './meeting-state.ts';
 import type { MeetingPatch } from './meeting-patch.ts';
 export type { MeetingPatch } from './meeting-patch.ts';
+import type { HarvestJoined, HarvestMine, HarvestState } from './harvest-state.ts';
+export type { HarvestCapabilities, HarvestIdea, HarvestJoined, HarvestMine, HarvestState, HarvestTheme } from './harvest-state.ts';
 import type { LiveVote, VoteCastAck, VoteChanged, VoteChoice, VoteListing, VoteOpenInput, VoteRoomCountsInput, VoterBallots } from './vote-state.ts';
 export type { LiveVote, VoteCastAck, VoteChanged, VoteListing, VoterBallots } from './vote-state.ts';
 import type { WorkshopCapabilities, WorkshopState } from '../workshops/workshop-state.ts';
@@ -39,6 +41,10 @@ export interface ServerToClientEvents {
   'presence:changed': (state: PresenceState) => void;
   /** What committed changes touched in a meeting; apply with `applyMeetingPatch` (meeting-patch.ts). */
   'meeting:patch': (patch: MeetingPatch) => void;
+  /** A workshop's harvest board after a change (keep the highest `rev`), to everyone who sent 'harvest:join'. */
+  'harvest:state': (state: HarvestState) => void;
+  /** The viewer's own dots changed (from another of their devices). */
+  'harvest:mine': (mine: HarvestMine) => void;
   /** A vote of a meeting the client listed ('vote:list') changed; keep the newest `readAt` per vote (vote-state.ts). */
   'vote:changed': (payload: VoteChanged) => void;
   /** The viewer's own ballots in a vote changed (a cast from another of their devices). */
@@ -77,6 +83,23 @@ export interface ClientToServerEvents {
   'vote:cast': MeetingCall<{ voteId: string; choice?: VoteChoice | string; optionIds?: string[]; forPersonId?: string | null; receipt?: string | null }, VoteCastAck>;
   'vote:roomCounts': MeetingCall<VoteRoomCountsInput, LiveVote>;
   'vote:close': MeetingCall<{ voteId: string; castingVote?: string | null }, LiveVote>;
+  /** Joins a workshop's harvest board (members of the body, guests of this workshop); answers the full state, also after a reconnect. */
+  'harvest:join': MeetingCall<{ workshopId: string }, HarvestJoined>;
+  'harvest:leave': MeetingCall<{ workshopId: string }>;
+  /** Facilitator: copy every table's tablecloth notes onto the board (only new notes are added). */
+  'harvest:gather': MeetingCall<{ workshopId: string }, { added: number }>;
+  'harvest:settings': MeetingCall<{ workshopId: string; dotsPerPerson?: number; allowStacking?: boolean; resultsMode?: 'live' | 'hidden' }>;
+  'harvest:phase': MeetingCall<{ workshopId: string; phase: 'grouping' | 'voting' | 'closed' }>;
+  'harvest:theme-create': MeetingCall<{ workshopId: string; name: string }, { themeId: string }>;
+  'harvest:theme-rename': MeetingCall<{ themeId: string; name: string }>;
+  'harvest:theme-remove': MeetingCall<{ themeId: string }>;
+  /** Moves an idea into a theme (null: not grouped) at `index` (absent: at the end). */
+  'harvest:move': MeetingCall<{ ideaId: string; themeId: string | null; index?: number }>;
+  /** Places one dot; acknowledged with the asker's dots once committed. */
+  'harvest:dot': MeetingCall<{ ideaId: string }, HarvestMine>;
+  'harvest:undot': MeetingCall<{ ideaId: string }, HarvestMine>;
+  /** Facilitator: the idea becomes an action of the body's action plan (once). */
+  'harvest:to-action': MeetingCall<{ ideaId: string; title?: string; horizon?: number | null; status?: 'validee' | 'en_cours' | 'a_etudier'; ownerText?: string | null }, { actionId: string; created: boolean }>;
   /** Who the server thinks this connection is; useful after a reconnect. */
   'session:whoami': (ack: (res: Ack<PresentPerson>) => void) => void;
   /** Joins a workshop's state room (guests: only their workshop, and they become participants); answers the full state. */
