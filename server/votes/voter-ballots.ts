@@ -18,12 +18,14 @@ export async function voterBallots(db: Queryable, voteId: string, userId: string
     presence: 'room' | 'remote' | null;
     cast: boolean;
     choice: string | null;
+    option_ids: string[] | null;
   }>(
     `with v as (select v.id, v.mode, v.secret, m.organisation_id from votes v join meetings m on m.id = v.meeting_id where v.id = $1),
           me as (select p.id from people p join v on p.organisation_id = v.organisation_id where p.user_id = $2)
      select v.mode, v.secret, me.id as me, e.voting_for_person_id as for_person_id, p.full_name as name, e.presence,
-            (bl.choice is not null or vp.vote_id is not null) as cast,
-            case when v.secret then null else bl.choice::text end as choice
+            (bl.vote_id is not null or vp.vote_id is not null) as cast,
+            case when v.secret then null else bl.choice::text end as choice,
+            case when v.secret then null else bl.option_ids end as option_ids
        from v left join me on true
        left join vote_electorate e on e.vote_id = v.id and e.person_id = me.id
        left join people p on p.id = e.voting_for_person_id
@@ -45,7 +47,8 @@ export async function voterBallots(db: Queryable, voteId: string, userId: string
       name: r.name!,
       self: r.for_person_id === me,
       cast: r.cast,
-      choice: secret ? null : (r.choice as VoteChoice | null)
+      choice: secret ? null : (r.choice as VoteChoice | null),
+      optionIds: secret ? null : (r.option_ids ?? null)
     }))
   };
 }

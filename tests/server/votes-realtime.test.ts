@@ -199,7 +199,7 @@ describe('votes over Socket.IO', () => {
     const ack = await voter.ok<VoteCastAck>('vote:cast', { voteId: vote.id, choice: 'contre' });
     // The confirmation does not echo a secret choice; the voter's ballot says "cast", not what.
     expect(ack.message.fr).toBe('Votre vote secret est enregistré.');
-    expect(ack.mine.ballots).toEqual([{ forPersonId: t1.personId, name: t1.name, self: true, cast: true, choice: null }]);
+    expect(ack.mine.ballots).toEqual([{ forPersonId: t1.personId, name: t1.name, self: true, cast: true, choice: null, optionIds: null }]);
     expect(JSON.stringify(ack)).not.toContain('contre');
 
     await secretary.waitForVote(vote.id, (v) => v.tally?.total.contre === 1);
@@ -259,7 +259,7 @@ describe('votes over Socket.IO', () => {
     expect(listing.votes).toHaveLength(1);
     expect(listing.votes[0]).toMatchObject({ id: vote.id, status: 'open', question: QUESTION, participation: 2 });
     expect(listing.votes[0].tally?.total).toEqual({ pour: 1, contre: 0, abstention: 1 });
-    expect(listing.mine).toEqual([{ voteId: vote.id, how: 'device', ballots: [{ forPersonId: t1.personId, name: t1.name, self: true, cast: true, choice: 'abstention' }] }]);
+    expect(listing.mine).toEqual([{ voteId: vote.id, how: 'device', ballots: [{ forPersonId: t1.personId, name: t1.name, self: true, cast: true, choice: 'abstention', optionIds: null }] }]);
     // And it follows the vote from there.
     await secretary.ok('vote:close', { voteId: vote.id });
     await back.waitForVote(vote.id, (v) => v.status === 'closed');

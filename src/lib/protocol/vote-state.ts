@@ -57,6 +57,8 @@ export interface LiveVote {
   options: { id: string; label: string }[] | null;
   maxChoices: number | null;
   changeable: boolean;
+  /** The chair may decide a tie when closing (the body's setting when the vote opened). */
+  castingVoteAllowed?: boolean;
   mode: VoteMode;
   secret: boolean;
   rule: VoteRule;
@@ -72,7 +74,7 @@ export interface LiveVote {
   tally: LiveVoteTally | null;
   result: LiveVoteResult | null;
   /** Named votes, once closed. */
-  rollCall: { personId: string; name: string; castBy: string; choice: VoteChoice | string }[] | null;
+  rollCall: { personId: string; name: string; castBy: string; choice: VoteChoice | string | null; optionIds?: string[] | null }[] | null;
 }
 
 /** One ballot the viewer may cast in a vote: their own, or one for a member they represent. */
@@ -87,6 +89,8 @@ export interface VoterBallot {
    * even to the voter: their screen remembers what they pressed).
    */
   choice: VoteChoice | null;
+  /** A named choice vote: the options chosen (empty: a blank ballot). Null for a secret vote. */
+  optionIds: string[] | null;
 }
 
 /** The viewer's part in one vote. */
@@ -121,6 +125,8 @@ export interface VoteCastAck {
   voteId: string;
   forPersonId: string;
   alreadyCast: boolean;
+  /** An earlier ballot was replaced (a vote whose ballots may change until it closes). */
+  changed?: boolean;
   /** "Votre vote « pour » est enregistré" (named); for a secret vote the choice is not echoed. */
   message: { fr: string; en: string };
   mine: VoterBallots;

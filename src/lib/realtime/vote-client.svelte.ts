@@ -18,6 +18,28 @@ export type CastOutcome = { ack: VoteCastAck; cast: PendingCast };
 
 const keyOf = (voteId: string, forPersonId: string) => `${voteId}:${forPersonId}`;
 
+/**
+ * The receipt that lets this device change a secret ballot of a vote whose ballots may change.
+ * Kept on this device only (the server holds its hash, linked to no one).
+ */
+const receipts = {
+  key: (voteId: string, forPersonId: string) => `concerto.vote-receipt.${voteId}.${forPersonId}`,
+  get(voteId: string, forPersonId: string): string | null {
+    try {
+      return localStorage.getItem(this.key(voteId, forPersonId));
+    } catch {
+      return null;
+    }
+  },
+  set(voteId: string, forPersonId: string, receipt: string): void {
+    try {
+      localStorage.setItem(this.key(voteId, forPersonId), receipt);
+    } catch {
+      // Private browsing without storage: the ballot stands, it just cannot be changed from here.
+    }
+  }
+};
+
 function errorFrom(e: ApiError): MeetingActionError {
   return new MeetingActionError(e.code, getLocale() === 'en' ? (e.messageEn ?? e.message) : e.message, e.fields ?? {});
 }
@@ -156,7 +178,9 @@ export class VoteClient {
   }
 
   async #send(cast: PendingCast): Promise<VoteCastAck> {
-    const ack = await this.#call<VoteCastAck>('vote:cast', cast);
+    const receipt = receipts.get(cast.voteId, cast.forPersonId);
+    const ack = await this.#call<VoteCastAck>('vote:cast', receipt ? { ...cast, receipt } : cast);
+    if (ack.receipt) receipts.set(cast.voteId, cast.forPersonId, ack.receipt);
     this.#drop(keyOf(cast.voteId, cast.forPersonId));
     this.mine = { ...this.mine, [ack.mine.voteId]: ack.mine };
     return ack;
