@@ -198,4 +198,23 @@ describe('a hybrid vote, end to end', () => {
     await expectNoHorizontalScroll(jeanPhone);
     await expectNoSeriousAxeViolations(consolePage);
   });
+
+  it('takes a ballot from a phone without JavaScript, by a plain form post, and confirms it', async () => {
+    const services = app.concerto.services;
+    const sec = userOf(secretary);
+    const [item] = (await services.meetings.snapshot(meetingId)).agenda;
+    const vote = await services.votes.open(sec, meetingId, { itemId: item.id, question: 'Le CCL approuve le calendrier des travaux', mode: 'device' });
+    const plain = await browse(lucie, { ...PHONE, javaScriptEnabled: false });
+    await plain.goto(`/m/${meetingId}/live`);
+    await visible(plain.getByText('Le CCL approuve le calendrier des travaux'));
+    await plain.getByRole('button', { name: 'Voter contre', exact: true }).click();
+    await visible(plain.getByText('Votre vote « contre » est enregistré.'));
+    await expect(plain.getByRole('button', { name: 'Voter contre', exact: true }).count()).resolves.toBe(0);
+    await shot(plain, 'vote-phone-nojs-confirmed');
+    const rows = await app.db.query<{ choice: string }>('select choice from ballots where vote_id = $1 and voting_for_person_id = $2', [vote.id, lucie.personId]);
+    expect(rows).toEqual([{ choice: 'contre' }]);
+    // The phone with scripts follows: its vote panel has the new vote, and Jean can still vote.
+    await visible(jeanPhone.getByTestId('phone-vote').getByText('Le CCL approuve le calendrier des travaux'));
+    await services.votes.close(sec, vote.id);
+  });
 });
