@@ -5,7 +5,7 @@ import type { Ack, ApiError } from '../../src/lib/protocol/result.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
 import { addParticipant, createCouncil, expectRefusal, type Council, type Participant } from '../helpers/meeting-fixtures.ts';
 import { connected, socketClient, type ConcertoSocket } from '../helpers/realtime-clients.ts';
-import { openTestDb, setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
+import { api, openTestDb, setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
 import { liveMeetingWith } from '../helpers/vote-fixtures.ts';
 import { waitFor } from '../helpers/wait-for.ts';
 
@@ -312,5 +312,55 @@ describe('votes over Socket.IO', () => {
     const anonymous = socketClient(server.url);
     await expect(connected(anonymous)).rejects.toThrow();
     anonymous.disconnect();
+  });
+
+  it('carries choice votes (ballots per option) and lets a secret ballot be changed with the receipt only its device holds', async () => {
+    const [chair, l2, l3] = council.landlords;
+    const [t1, t2] = council.tenants;
+    const { meetingId, itemId } = await liveMeetingWith(server.url, services(), council, [
+      [chair, 'present_remote'],
+      [l2, 'present_remote'],
+      [l3, 'present_remote'],
+      [t1, 'present_remote'],
+      [t2, 'present_remote']
+    ]);
+    const secretary = await VoteFollower.connect(council.secretary.cookie);
+    const voter = await VoteFollower.connect(t1.cookie);
+    const other = await VoteFollower.connect(t2.cookie);
+    for (const f of [secretary, voter, other]) await f.list(meetingId);
+
+    const choice = await secretary.ok<LiveVote>('vote:open', {
+      meetingId,
+      itemId,
+      question: 'Quels fournisseurs le CCL retient-il pour la consultation ?',
+      mode: 'device',
+      kind: 'choice',
+      options: ['ANTARGAZ', 'Primagaz', 'Butagaz'],
+      maxChoices: 2
+    });
+    expect(choice).toMatchObject({ kind: 'choice', maxChoices: 2 });
+    const [a, b] = choice.options!;
+    const ack = await voter.ok<VoteCastAck>('vote:cast', { voteId: choice.id, optionIds: [a.id, b.id] });
+    expect(ack.mine.ballots[0]).toMatchObject({ cast: true, choice: null, optionIds: [a.id, b.id] });
+    await other.ok('vote:cast', { voteId: choice.id, optionIds: [a.id] });
+    await other.waitForVote(choice.id, (v) => v.tally?.options?.[a.id] === 2 && v.tally.options[b.id] === 1);
+    await secretary.ok('vote:close', { voteId: choice.id });
+    const closed = await voter.waitForVote(choice.id, (v) => v.status === 'closed');
+    expect(closed.result?.text.fr).toContain('ANTARGAZ');
+
+    // The body lets ballots change until the vote closes.
+    const settings = await api(server.url, admin.cookie).call('PUT', `/bodies/${council.bodyId}/vote-settings`, { defaultRule: 'simple_majority', chairCastingVote: false, ballotsChangeable: true });
+    expect(settings.status).toBe(200);
+    const secret = await secretary.ok<LiveVote>('vote:open', { meetingId, itemId, question: QUESTION, mode: 'device', secret: true });
+    expect(secret.changeable).toBe(true);
+    const first = await voter.ok<VoteCastAck>('vote:cast', { voteId: secret.id, choice: 'pour' });
+    expect(first.receipt).toEqual(expect.any(String));
+    expect(first.mine.ballots[0]).toMatchObject({ cast: true, choice: null });
+    // Another device without the receipt cannot change it; with it, the ballot changes (still one).
+    const changed = await voter.ok<VoteCastAck>('vote:cast', { voteId: secret.id, choice: 'contre', receipt: first.receipt });
+    expect(changed).toMatchObject({ changed: true, alreadyCast: false });
+    expect(JSON.stringify(changed)).not.toContain('contre');
+    await secretary.waitForVote(secret.id, (v) => v.participation === 1 && v.tally?.total.contre === 1 && v.tally.total.pour === 0);
+    await api(server.url, admin.cookie).call('PUT', `/bodies/${council.bodyId}/vote-settings`, { defaultRule: 'simple_majority', chairCastingVote: false, ballotsChangeable: false });
   });
 });
