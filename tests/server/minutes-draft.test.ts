@@ -219,6 +219,16 @@ describe('approval, publication and exports', () => {
     // Submitted: the representatives no longer edit (the document opens read-only).
     expect((await as(council.tenants[0].cookie).get(`/meetings/${meetingId}/minutes`)).json.minutes.can.edit).toBe(false);
     expect(await services().minutes.documentAccess(userOf(council.tenants[0]), meetingId)).toBe('read');
+    // A representative connecting now is read-only: the server refuses the edit, the text stays.
+    const late = connect(council.tenants[0].cookie);
+    await synced(late);
+    replaceText(late.ydoc, 'Adopté : 4 pour', 'Adopté : 8 pour');
+    const witness = connect(council.secretary.cookie);
+    await synced(witness);
+    const stored = plainText(yDocToJSON(await services().documents.open(docName())));
+    expect(stored).toContain('Adopté : 4 pour, 1 contre, 1 abstention');
+    expect(stored).not.toContain('8 pour');
+    expect(textOf(witness)).not.toContain('8 pour');
 
     // The next meeting votes on them.
     const next = await createMeeting(server.url, council.secretary.cookie, council.bodyId, { title: 'CCL du 12 septembre', startsAt: '2026-09-12T14:00' }, 'live');
