@@ -14,9 +14,11 @@ import type { VoteService } from '../votes/votes.service.ts';
 import type { DocumentStore } from '../yjs/document-store.ts';
 import { buildMinutesDraft, formatMeetingDate, regeneratedSection, type MinutesRecord } from './minutes-draft.ts';
 import { checkFacts, type FactsCheck, type MinutesFact } from './minutes-facts.ts';
+import { minutesRights, type MinutesRights, type MinutesStatus } from './minutes-policy.ts';
+
+export type { MinutesRights, MinutesStatus };
 import { DOCUMENT_FRAGMENT } from '../../src/lib/editor/extensions.ts';
 
-export type MinutesStatus = 'draft' | 'submitted' | 'approved' | 'published';
 
 const MINUTES = bi('Compte rendu', 'Minutes');
 const MEETING = bi('Réunion', 'Meeting');
@@ -64,16 +66,6 @@ interface Viewer {
   can: MinutesRights;
 }
 
-export interface MinutesRights {
-  read: boolean;
-  /** Co-edit the text (the Yjs document opens for editing). */
-  edit: boolean;
-  generate: boolean;
-  submit: boolean;
-  reopen: boolean;
-  linkApproval: boolean;
-  publish: boolean;
-}
 
 export interface ApprovalVote {
   voteId: string;
@@ -181,20 +173,10 @@ export class MinutesService {
     const manager = policy.manageMeeting(access, meeting.body_id);
     const tenantRep = memberships.some((m) => m.college === 'tenant' && m.role !== 'observer');
     const status: MinutesStatus = row?.status ?? 'draft';
-    // The secretariat may draft during the meeting; representatives join once it is closed.
-    const readyForManager = meeting.status === 'live' || meeting.status === 'closed';
-    const readyForRep = meeting.status === 'closed';
-    const member = policy.viewMeeting(access, meeting.body_id);
-    const read = (manager && readyForManager) || (tenantRep && readyForRep && !!row) || (member && status === 'published');
-    const can: MinutesRights = {
-      read,
-      edit: status === 'draft' && ((manager && readyForManager) || (tenantRep && readyForRep && !!row)),
-      generate: manager && readyForManager && status === 'draft',
-      submit: manager && status === 'draft' && !!row && row.generations > 0,
-      reopen: manager && status === 'submitted',
-      linkApproval: manager && status === 'submitted',
-      publish: manager && status === 'approved'
-    };
+    const can = minutesRights(
+      { manager, tenantRep, member: policy.viewMeeting(access, meeting.body_id) },
+      { meetingStatus: meeting.status, exists: !!row, status, generations: row?.generations ?? 0 }
+    );
     return { actor, meeting, access, row: row ?? null, status, manager, tenantRep, can };
   }
 
