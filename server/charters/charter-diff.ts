@@ -119,7 +119,7 @@ function lcsPairs<T>(a: T[], b: T[], equal: (x: T, y: T) => boolean): Array<[num
 
 /** Words and the spaces between them, so joining the parts gives the text back. */
 const tokens = (s: string): string[] => s.split(/(\s+)/).filter((t) => t.length > 0);
-const isWord = (t: string) => !/^\s+$/.test(t);
+const isWord = (t: string) => /[\p{L}\p{N}]/u.test(t);
 
 /** Beyond this many tokens a changed block is shown as removed then added, not word by word. */
 const MAX_WORD_DIFF_TOKENS = 3000;

@@ -1,0 +1,180 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBody, createMemberAccount, type MemberAccount } from '../helpers/api-fixtures.ts';
+import { setupAdmin } from '../helpers/test-server.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
+
+// Issue 6's story in two browsers: the secretary of a CCL creates the "charte de bon
+// voisinage"; a tenant representative opens it too; both type in the same text at once and
+// each sees the other's words and the other's named caret; the secretary saves a named version,
+// a second one after more edits, compares them, and downloads the first as PDF and Word.
+// Each step is one test so a failing step names itself; later steps need the earlier ones.
+
+const SCREENSHOTS = join(repoRoot, 'tests', 'e2e', 'screenshots');
+
+let app: E2eApp;
+let browser: Browser;
+let bodyId = '';
+let charterPath = '';
+let secretary: MemberAccount;
+let tenant: MemberAccount;
+const contexts: BrowserContext[] = [];
+let sec: Page;
+let ten: Page;
+
+async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
+  const context = await newPerson(browser, app, opts);
+  contexts.push(context);
+  const [name, ...rest] = account.cookie.split(';')[0].split('=');
+  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
+  return context.newPage();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The editor has synced with the server. */
+const editorReady = (page: Page) => page.locator('[data-status="connected"]').waitFor();
+const editor = (page: Page) => page.locator('.collab-text');
+/** The document's text as typed, without the other people's caret labels drawn inside it. */
+const docText = (page: Page) =>
+  page.evaluate(() => {
+    const root = document.querySelector('.collab-text')!.cloneNode(true) as HTMLElement;
+    root.querySelectorAll('.collaboration-carets__caret').forEach((n) => n.remove());
+    return [...root.querySelectorAll('p')].map((p) => p.textContent).join('\n');
+  });
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+  const admin = await setupAdmin(app.url, { organisationName: 'Office Démo de l’Habitat', adminName: 'Claire Dumas', email: 'claire.dumas@office-demo.fr', password: 'le jardin des oliviers' });
+  const body = await createBody(app.url, admin.cookie, admin.organisationId, { name: 'Groupe de travail charte', kind: 'working_group' });
+  bodyId = body.id;
+  secretary = await createMemberAccount(app.url, admin.cookie, admin.organisationId, {
+    person: { fullName: 'Nadia Ferrand' },
+    bodyId,
+    membership: { role: 'secretary', college: 'landlord', votingRight: false }
+  });
+  tenant = await createMemberAccount(app.url, admin.cookie, admin.organisationId, {
+    person: { fullName: 'Marcel Roux' },
+    bodyId,
+    membership: { role: 'member', college: 'tenant', votingRight: true }
+  });
+  sec = await browse(secretary);
+  ten = await browse(tenant);
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await app?.close();
+});
+
+describe('co-writing a charter', () => {
+  it('the secretary creates the charter from the body’s list of texts (a plain form)', async () => {
+    await sec.goto(`/c/body/${bodyId}`);
+    await sec.getByLabel('Titre').fill('Charte de bon voisinage');
+    await sec.getByRole('button', { name: 'Créer le texte' }).click();
+    await sec.waitForURL(/\/c\/[0-9a-f-]{36}\?done=created/);
+    charterPath = pathOf(sec);
+    expect(await sec.getByRole('heading', { level: 1 }).innerText()).toBe('Charte de bon voisinage');
+    await editorReady(sec);
+  });
+
+  it('both type in the same text and each sees the other’s words, caret name and presence', async () => {
+    await ten.goto(charterPath);
+    await editorReady(ten);
+
+    await editor(sec).click();
+    await sec.keyboard.type('Article 1 : chacun respecte le calme après 22 heures.');
+    await expect.poll(() => docText(ten)).toContain('respecte le calme après 22 heures');
+
+    await editor(ten).click();
+    await ten.keyboard.press('Control+End');
+    await ten.keyboard.press('Enter');
+    await ten.keyboard.type('Article 2 : les parties communes sont entretenues ensemble.');
+    // Meanwhile the secretary keeps writing at the end of her paragraph.
+    await sec.keyboard.type(' Les fêtes sont annoncées dans le hall.');
+    for (const page of [sec, ten]) {
+      await expect.poll(() => docText(page)).toContain('entretenues ensemble');
+      await expect.poll(() => docText(page)).toContain('annoncées dans le hall');
+    }
+    // Same text on both sides once the edits have crossed.
+    await expect.poll(async () => (await docText(sec)) === (await docText(ten))).toBe(true);
+
+    // Each sees the other's caret with their name, and both names in the presence list.
+    await expect.poll(() => sec.locator('.collaboration-carets__label').allInnerTexts()).toContain('Marcel Roux');
+    await expect.poll(() => ten.locator('.collaboration-carets__label').allInnerTexts()).toContain('Nadia Ferrand');
+    await expect.poll(() => sec.getByTestId('presence-name').allInnerTexts()).toEqual(['Nadia Ferrand (vous)', 'Marcel Roux']);
+
+    // The toolbar: bold is a toggle button that says whether it is on.
+    const bold = ten.getByRole('button', { name: 'Gras' });
+    await expect.poll(() => bold.getAttribute('aria-pressed')).toBe('false');
+    await shot(sec, 'charter-coediting-secretary');
+    await shot(ten, 'charter-coediting-tenant');
+  });
+
+  it('saves a named version, then a second, and compares them with the changes marked', async () => {
+    await sec.getByLabel('Nom de la version').fill('Version soumise au CCL');
+    await sec.getByRole('button', { name: 'Enregistrer une version' }).click();
+    await sec.waitForURL(/done=version_saved/);
+    await expect.poll(() => sec.locator('#versions').innerText()).toContain('version 1 « Version soumise au CCL »');
+
+    await editorReady(ten);
+    await editor(ten).click();
+    await ten.keyboard.press('Control+End');
+    await ten.keyboard.press('Enter');
+    await ten.keyboard.type('Article 3 : les animaux sont tenus en laisse.');
+    await editorReady(sec);
+    await expect.poll(() => docText(sec)).toContain('tenus en laisse');
+    await sec.getByLabel('Nom de la version').fill('Version amendée');
+    await sec.getByRole('button', { name: 'Enregistrer une version' }).click();
+    await sec.waitForURL(/done=version_saved/);
+    await expect.poll(() => sec.locator('#versions').innerText()).toContain('version 2 « Version amendée »');
+    await shot(sec, 'charter-versions');
+
+    await sec.getByRole('button', { name: 'Comparer' }).click();
+    await sec.waitForURL(/\/compare\?from=/);
+    expect(await sec.getByTestId('diff-summary').innerText()).toContain('8 mot(s) ajouté(s), 0 mot(s) retiré(s)');
+    expect(await sec.locator('.diff ins').last().textContent()).toContain('Article 3 : les animaux sont tenus en laisse.');
+    expect(await sec.getByText('Paragraphe ajouté').isVisible()).toBe(true);
+    await expectNoSeriousAxeViolations(sec);
+    await shot(sec, 'charter-compare');
+  });
+
+  it('shows the first version on its own page and downloads it as PDF and Word', async () => {
+    await sec.goto(charterPath);
+    await sec.getByRole('link', { name: 'version 1 « Version soumise au CCL »' }).click();
+    await sec.waitForURL(/\/versions\//);
+    expect(await sec.getByRole('heading', { level: 1 }).innerText()).toBe('version 1 « Version soumise au CCL »');
+    const shown = await sec.locator('.document').innerText();
+    expect(shown).toContain('entretenues ensemble');
+    expect(shown).not.toContain('tenus en laisse');
+    expect(await sec.getByText('Seule la version adoptée par un vote peut être signée.').isVisible()).toBe(true);
+
+    const pdfHref = await sec.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href');
+    const pdf = await sec.request.get(pdfHref!);
+    expect(pdf.status()).toBe(200);
+    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const docxHref = await sec.getByRole('link', { name: 'Télécharger en Word (DOCX)' }).getAttribute('href');
+    const docx = await sec.request.get(docxHref!);
+    expect([...(await docx.body()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    await expectNoSeriousAxeViolations(sec);
+    await shot(sec, 'charter-version');
+  });
+
+  it('works on a 360 px phone: the toolbar wraps, nothing scrolls sideways, no serious axe violation', async () => {
+    const phone = await browse(tenant, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await phone.goto(charterPath);
+    await editorReady(phone);
+    await expectNoHorizontalScroll(phone);
+    const box = await phone.getByRole('button', { name: 'Gras' }).boundingBox();
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    await expectNoSeriousAxeViolations(phone);
+    await shot(phone, 'charter-phone');
+  });
+});
