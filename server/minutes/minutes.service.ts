@@ -424,6 +424,8 @@ export class MinutesService {
       await this.db.transaction(async (tx) => {
         const done = await tx.query(`update minutes set status = 'draft', submitted_at = null, content = null where id = $1 and status = 'submitted' returning id`, [row.id]);
         if (!done.length) throw wrong();
+        // A vote tied to the text as it was submitted does not approve the text corrected since.
+        await tx.query('delete from minutes_approvals where minutes_id = $1', [row.id]);
         await this.transitionRow(tx, row.id, 'submitted', 'draft', v.actor.id);
       });
     } else {

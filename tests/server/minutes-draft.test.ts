@@ -249,6 +249,14 @@ describe('approval, publication and exports', () => {
     const linked = await secretary.post(`/meetings/${meetingId}/minutes/approvals`, { voteId: approval.id });
     expect(linked.status).toBe(200);
     expect(linked.json.minutes.status).toBe('submitted');
+    expect(linked.json.minutes.approvals.map((a: { voteId: string }) => a.voteId)).toEqual([approval.id]);
+
+    // Returned to draft for a correction: the vote no longer approves it (the text will change).
+    const reopened = await secretary.post(`/meetings/${meetingId}/minutes/transitions`, { to: 'draft' });
+    expect(reopened.json.minutes).toMatchObject({ status: 'draft', approvals: [], content: null });
+    expect((await secretary.post(`/meetings/${meetingId}/minutes/approvals`, { voteId: approval.id })).status).toBe(409);
+    expect((await secretary.post(`/meetings/${meetingId}/minutes/transitions`, { to: 'submitted' })).json.minutes.status).toBe('submitted');
+    expect((await secretary.post(`/meetings/${meetingId}/minutes/approvals`, { voteId: approval.id })).status).toBe(200);
     for (const p of present) await services().votes.cast(userOf(p), approval.id, { choice: 'pour' });
     await services().votes.close(userOf(council.chair), approval.id);
 
@@ -280,6 +288,8 @@ describe('approval, publication and exports', () => {
       [meetingId]
     );
     expect(transitions).toEqual([
+      { from_status: 'draft', to_status: 'submitted', vote_id: null },
+      { from_status: 'submitted', to_status: 'draft', vote_id: null },
       { from_status: 'draft', to_status: 'submitted', vote_id: null },
       { from_status: 'submitted', to_status: 'approved', vote_id: approval.id },
       { from_status: 'approved', to_status: 'published', vote_id: null }
