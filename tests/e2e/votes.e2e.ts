@@ -37,6 +37,8 @@ let luciePhone: Page;
 async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
   const context = await newPerson(browser, app, opts);
   contexts.push(context);
+  if (process.env.E2E_DEBUG) context.on('console', (msg) => console.log('[browser]', msg.type(), msg.text()));
+  if (process.env.E2E_DEBUG) context.on('weberror', (err) => console.log('[browser error]', err.error().message));
   const [name, ...rest] = account.cookie.split(';')[0].split('=');
   await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
   return context.newPage();
