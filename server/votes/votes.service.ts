@@ -122,6 +122,19 @@ export interface CastResult {
    * the voter's device keeps it; the database holds its hash, linked to no one.
    */
   receipt?: string;
+  /**
+   * The voter's part in this vote as committed with this ballot (their own ballot and those of
+   * the members they represent, which are cast), read in the same transaction: a realtime
+   * handler can answer with it without a query of its own. Shape of `VoterBallots` in
+   * src/lib/protocol/vote-state.ts; a secret vote's choices are never included.
+   */
+  mine?: VoterBallotsView;
+}
+
+export interface VoterBallotsView {
+  voteId: string;
+  how: 'device' | 'room' | 'hands' | 'none';
+  ballots: { forPersonId: string; name: string; self: boolean; cast: boolean; choice: Choice | null; optionIds?: string[] | null }[];
 }
 
 /** A body's voting defaults (issue 5): used by every vote that does not override them. */
@@ -179,8 +192,8 @@ type BallotValue = { choice: Choice; optionIds: null } | { choice: null; optionI
 interface PendingCast {
   voteId: string;
   actorUserId: string;
-  castBy: string;
-  forPersonId: string;
+  /** The member represented; null: the voter's own ballot. */
+  forPersonId: string | null;
   value: BallotValue;
   receipt: string | null;
   resolve: (r: CastOutcome) => void;
@@ -188,11 +201,19 @@ interface PendingCast {
 }
 
 interface CastOutcome {
+  forPersonId: string;
+  mine?: VoterBallotsView;
   alreadyCast: boolean;
   changed: boolean;
   secret: boolean;
   receipt?: string;
 }
+
+/** What never changes once a vote is open: enough to check a ballot's shape before queueing it. */
+type VoteShape = Pick<VoteRow, 'id' | 'meeting_id' | 'kind' | 'options' | 'max_choices'>;
+
+/** A cast whose user is not in the vote's electorate: the answer depends on what they may see. */
+class NotInElectorate extends Error {}
 
 /** The casts of one meeting waiting for the next commit, and whether a commit is under way. */
 interface CastQueue {
@@ -458,16 +479,63 @@ export class VoteService {
 
   // Casting ---------------------------------------------------------------------------------
 
+  /**
+   * Casts a ballot. Who may cast it is decided inside the group's transaction, from the frozen
+   * electorate (whose holder must be this user): a cast costs no read of its own before it is
+   * queued. Someone outside the electorate gets the answer the vote's visibility calls for: not
+   * found when they may not see the meeting, closed when it is, else not a voter.
+   */
   async cast(actor: AuthUser | null, voteId: string, input: unknown): Promise<CastResult> {
-    const { vote, caps } = await this.load(actor, voteId);
-    const data = validate(castSchema, input);
-    if (!caps.personId) throw notVoter();
-    const value = ballotValue(vote, data);
-    const forPersonId = data.forPersonId ?? caps.personId;
-    const outcome = await new Promise<CastOutcome>((resolve, reject) => {
-      this.enqueue(vote.meeting_id, { voteId, actorUserId: actor!.id, castBy: caps.personId!, forPersonId, value, receipt: data.receipt ?? null, resolve, reject });
-    });
-    return { voteId, forPersonId, alreadyCast: outcome.alreadyCast, changed: outcome.changed, message: castMessage(vote, value, outcome), ...(outcome.receipt ? { receipt: outcome.receipt } : {}) };
+    if (!actor) throw Errors.unauthorised();
+    const vote = await this.shapeOf(voteId);
+    if (!vote) throw Errors.notFound(VOTE);
+    let outcome: CastOutcome;
+    try {
+      const data = validate(castSchema, input);
+      const value = ballotValue(vote, data);
+      outcome = await new Promise<CastOutcome>((resolve, reject) => {
+        this.enqueue(vote.meeting_id, { voteId, actorUserId: actor.id, forPersonId: data.forPersonId ?? null, value, receipt: data.receipt ?? null, resolve, reject });
+      });
+      return {
+        voteId,
+        forPersonId: outcome.forPersonId,
+        alreadyCast: outcome.alreadyCast,
+        changed: outcome.changed,
+        message: castMessage(vote, value, outcome),
+        ...(outcome.receipt ? { receipt: outcome.receipt } : {}),
+        ...(outcome.mine ? { mine: outcome.mine } : {})
+      };
+    } catch (err) {
+      if (!(err instanceof NotInElectorate) && !(err instanceof AppError && (err.code === 'unprocessable' || err.code === 'validation_failed'))) throw err;
+      // Not a voter (or a malformed ballot): say only what this user may know of the vote.
+      const { vote: row } = await this.load(actor, voteId);
+      if (row.status !== 'open') throw closedError();
+      if (row.mode === 'hands') throw handsOnly();
+      if (err instanceof NotInElectorate) throw notVoter();
+      throw err;
+    }
+  }
+
+  private readonly shapes = new Map<string, Promise<VoteShape | null>>();
+
+  /**
+   * The vote's unchanging part, kept in memory once read (it never changes, so no copy can be
+   * stale; a vote not found is not kept). Casts arriving together share one read.
+   */
+  private shapeOf(voteId: string): Promise<VoteShape | null> {
+    const known = this.shapes.get(voteId);
+    if (known) return known;
+    if (!isUuid(voteId)) return Promise.resolve(null);
+    if (this.shapes.size >= 1000) this.shapes.clear();
+    const read = this.db
+      .query<VoteShape>('select id, meeting_id, kind, options, max_choices from votes where id = $1', [voteId])
+      .then((rows) => {
+        if (!rows[0]) this.shapes.delete(voteId);
+        return rows[0] ?? null;
+      });
+    read.catch(() => this.shapes.delete(voteId));
+    this.shapes.set(voteId, read);
+    return read;
   }
 
   private enqueue(meetingId: string, cast: PendingCast): void {
@@ -526,36 +594,36 @@ export class VoteService {
   private async applyCasts(tx: Queryable, meetingId: string, batch: PendingCast[]): Promise<{ results: (CastOutcome | Error)[]; touched: Set<string> }> {
     await tx.query('select id from meetings where id = $1 for update', [meetingId]);
     const voteIds = [...new Set(batch.map((c) => c.voteId))];
-    const persons = [...new Set(batch.map((c) => c.forPersonId))];
+    const users = [...new Set(batch.map((c) => c.actorUserId))];
     const votes = new Map<string, VoteRow>();
-    for (const id of voteIds) {
-      const v = await this.voteRow(tx, id, true);
-      if (v) votes.set(id, v);
-    }
+    for (const v of await tx.query<VoteRow>('select * from votes where id = any($1::uuid[]) order by id for update', [voteIds])) votes.set(v.id, v);
     const key = (voteId: string, personId: string) => `${voteId}|${personId}`;
-    const electorate = new Map<string, { person_id: string; college: College; presence: 'room' | 'remote' }>();
-    for (const e of await tx.query<{ vote_id: string; voting_for_person_id: string; person_id: string; college: College; presence: 'room' | 'remote' }>(
-      'select vote_id, voting_for_person_id, person_id, college, presence from vote_electorate where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
-      [voteIds, persons]
-    )) {
-      electorate.set(key(e.vote_id, e.voting_for_person_id), e);
-    }
+    // The ballots each user may cast: their own and those of the members they represent.
+    type Seat = { vote_id: string; voting_for_person_id: string; person_id: string; user_id: string; college: College; presence: 'room' | 'remote'; name: string };
+    const seats = await tx.query<Seat>(
+      `select e.vote_id, e.voting_for_person_id, e.person_id, p.user_id, e.college, e.presence, f.full_name as name
+         from vote_electorate e join people p on p.id = e.person_id join people f on f.id = e.voting_for_person_id
+        where e.vote_id = any($1::uuid[]) and p.user_id = any($2::uuid[])`,
+      [voteIds, users]
+    );
+    const seatOf = (c: PendingCast): Seat | undefined =>
+      seats.find(
+        (e) => e.vote_id === c.voteId && e.user_id === c.actorUserId && (c.forPersonId ? e.voting_for_person_id === c.forPersonId : e.voting_for_person_id === e.person_id)
+      );
+    const persons = [...new Set(seats.map((e) => e.voting_for_person_id))];
     // What is already recorded: named ballots with their value, secret ones only as "has voted".
     const named = new Map<string, BallotValue>();
-    for (const b of await tx.query<{ vote_id: string; voting_for_person_id: string; choice: Choice | null; option_ids: string[] | null }>(
-      'select vote_id, voting_for_person_id, choice, option_ids from ballots where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
+    const participated = new Set<string>();
+    for (const b of await tx.query<{ t: 'b' | 'p'; vote_id: string; voting_for_person_id: string; choice: Choice | null; option_ids: string[] | null }>(
+      `select 'b' as t, vote_id, voting_for_person_id, choice, option_ids from ballots where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])
+       union all
+       select 'p', vote_id, voting_for_person_id, null, null from vote_participation where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])`,
       [voteIds, persons]
     )) {
-      named.set(key(b.vote_id, b.voting_for_person_id), b.option_ids ? { choice: null, optionIds: b.option_ids } : { choice: b.choice!, optionIds: null });
+      const k = key(b.vote_id, b.voting_for_person_id);
+      if (b.t === 'p') participated.add(k);
+      else named.set(k, b.option_ids ? { choice: null, optionIds: b.option_ids } : { choice: b.choice!, optionIds: null });
     }
-    const participated = new Set(
-      (
-        await tx.query<{ vote_id: string; voting_for_person_id: string }>(
-          'select vote_id, voting_for_person_id from vote_participation where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])',
-          [voteIds, persons]
-        )
-      ).map((p) => key(p.vote_id, p.voting_for_person_id))
-    );
     const receiptHashes = batch.filter((c) => c.receipt).map((c) => hashReceipt(c.receipt!));
     const secretByReceipt = new Map<string, { voteId: string; value: BallotValue; isNew: boolean }>();
     if (receiptHashes.length) {
@@ -580,46 +648,48 @@ export class VoteService {
       try {
         const v = votes.get(c.voteId);
         if (!v) throw Errors.notFound(VOTE);
-        if (v.status !== 'open') throw closedError();
-        if (v.mode === 'hands') {
-          throw Errors.conflict(bi('Ce vote se fait à main levée : le secrétariat saisit les votes.', 'This is a show-of-hands vote: the secretariat enters the counts.'));
+        const e = seatOf(c);
+        if (!e) {
+          results.push(new NotInElectorate());
+          continue;
         }
-        const k = key(c.voteId, c.forPersonId);
-        const e = electorate.get(k);
-        if (!e || e.person_id !== c.castBy) throw notVoter();
+        if (v.status !== 'open') throw closedError();
+        if (v.mode === 'hands') throw handsOnly();
+        const k = key(c.voteId, e.voting_for_person_id);
+        const forPersonId = e.voting_for_person_id;
         if (v.mode === 'hybrid' && e.presence === 'room') {
           throw Errors.conflict(
             bi('Vous êtes en salle : votez à main levée, le secrétariat saisit les votes de la salle.', 'You are in the room: vote by show of hands, the secretariat enters the room’s counts.')
           );
         }
-        const base = { voteId: c.voteId, forPersonId: c.forPersonId, castBy: c.castBy };
+        const base = { voteId: c.voteId, forPersonId, castBy: e.person_id };
         const shown = c.value.optionIds ? { optionIds: c.value.optionIds } : { choice: c.value.choice };
         if (!v.secret) {
           const current = named.get(k);
           if (!current) {
             named.set(k, c.value);
-            newNamed.push({ vote_id: c.voteId, person: c.forPersonId, choice: c.value.choice, opts: c.value.optionIds });
+            newNamed.push({ vote_id: c.voteId, person: forPersonId, choice: c.value.choice, opts: c.value.optionIds });
             audit.push({ type: 'vote.cast', actorUserId: c.actorUserId, data: { ...base, ...shown } });
             touched.add(c.voteId);
-            results.push({ alreadyCast: false, changed: false, secret: false });
+            results.push({ forPersonId, alreadyCast: false, changed: false, secret: false });
           } else if (sameValue(current, c.value)) {
-            results.push({ alreadyCast: true, changed: false, secret: false });
+            results.push({ forPersonId, alreadyCast: true, changed: false, secret: false });
           } else if (v.changeable) {
             named.set(k, c.value);
-            const row = { vote_id: c.voteId, person: c.forPersonId, choice: c.value.choice, opts: c.value.optionIds };
-            const pending = newNamed.find((n) => n.vote_id === c.voteId && n.person === c.forPersonId);
+            const row = { vote_id: c.voteId, person: forPersonId, choice: c.value.choice, opts: c.value.optionIds };
+            const pending = newNamed.find((n) => n.vote_id === c.voteId && n.person === forPersonId);
             if (pending) Object.assign(pending, row);
             else changedNamed.set(k, row);
             const previous = current.optionIds ? { optionIds: current.optionIds } : { choice: current.choice };
             audit.push({ type: 'vote.cast_changed', actorUserId: c.actorUserId, data: { ...base, ...shown, previous } });
             touched.add(c.voteId);
-            results.push({ alreadyCast: false, changed: true, secret: false });
+            results.push({ forPersonId, alreadyCast: false, changed: true, secret: false });
           } else {
             throw Errors.conflict(alreadyRecorded(v, current));
           }
         } else if (!participated.has(k)) {
           participated.add(k);
-          newParticipation.push({ vote_id: c.voteId, person: c.forPersonId });
+          newParticipation.push({ vote_id: c.voteId, person: forPersonId });
           const receipt = v.changeable ? encodeBase64urlNoPadding(randomBytes(24)) : undefined;
           const receiptHash = receipt ? hashReceipt(receipt) : null;
           const row = { vote_id: c.voteId, college: e.college, choice: c.value.choice, opts: c.value.optionIds, receipt_hash: receiptHash };
@@ -628,7 +698,7 @@ export class VoteService {
           // Who voted, never what: the choice stays out of the audit log.
           audit.push({ type: 'vote.cast', actorUserId: c.actorUserId, data: base });
           touched.add(c.voteId);
-          results.push({ alreadyCast: false, changed: false, secret: true, receipt });
+          results.push({ forPersonId, alreadyCast: false, changed: false, secret: true, receipt });
         } else if (v.changeable && c.receipt) {
           const hash = hashReceipt(c.receipt);
           const known = secretByReceipt.get(hash);
@@ -639,7 +709,7 @@ export class VoteService {
             );
           }
           if (sameValue(known.value, c.value)) {
-            results.push({ alreadyCast: true, changed: false, secret: true, receipt: c.receipt });
+            results.push({ forPersonId, alreadyCast: true, changed: false, secret: true, receipt: c.receipt });
             continue;
           }
           known.value = c.value;
@@ -650,10 +720,10 @@ export class VoteService {
           } else changedSecret.set(hash, { hash, choice: c.value.choice, opts: c.value.optionIds });
           audit.push({ type: 'vote.cast_changed', actorUserId: c.actorUserId, data: base });
           touched.add(c.voteId);
-          results.push({ alreadyCast: false, changed: true, secret: true, receipt: c.receipt });
+          results.push({ forPersonId, alreadyCast: false, changed: true, secret: true, receipt: c.receipt });
         } else {
           // A retry after a reconnect: the first ballot stands; its choice is not known, nor asked.
-          results.push({ alreadyCast: true, changed: false, secret: true });
+          results.push({ forPersonId, alreadyCast: true, changed: false, secret: true });
         }
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
@@ -704,6 +774,32 @@ export class VoteService {
       );
     }
     await appendMeetingAuditBatch(tx, meetingId, audit);
+
+    // Each voter's part in the vote as this group leaves it.
+    batch.forEach((c, i) => {
+      const r = results[i];
+      if (r instanceof Error) return;
+      const v = votes.get(c.voteId)!;
+      const own = seats.filter((e) => e.vote_id === c.voteId && e.user_id === c.actorUserId);
+      const self = own.find((e) => e.person_id === e.voting_for_person_id);
+      own.sort((a, b) => Number(b === self) - Number(a === self) || a.name.localeCompare(b.name, 'fr'));
+      r.mine = {
+        voteId: c.voteId,
+        how: v.mode === 'hands' ? 'hands' : v.mode === 'hybrid' && own[0]?.presence === 'room' ? 'room' : 'device',
+        ballots: own.map((e) => {
+          const k = key(e.vote_id, e.voting_for_person_id);
+          const value = v.secret ? undefined : named.get(k);
+          return {
+            forPersonId: e.voting_for_person_id,
+            name: e.name,
+            self: e === self,
+            cast: v.secret ? participated.has(k) : !!value,
+            choice: value?.choice ?? null,
+            ...(v.kind === 'choice' ? { optionIds: value?.optionIds ?? null } : {})
+          };
+        })
+      };
+    });
     return { results, touched };
   }
 
@@ -1093,6 +1189,8 @@ export class VoteService {
 
 const closedError = () => Errors.conflict(bi('Ce vote est clos : son résultat ne peut plus changer.', 'This vote is closed: its result can no longer change.'));
 
+const handsOnly = () => Errors.conflict(bi('Ce vote se fait à main levée : le secrétariat saisit les votes.', 'This is a show-of-hands vote: the secretariat enters the counts.'));
+
 const notVoter = () =>
   new AppError(
     'forbidden',
@@ -1137,7 +1235,7 @@ function choiceSetup(data: { kind: 'motion' | 'choice'; options?: (string | { id
 }
 
 /** The ballot the input describes, checked against the vote: a motion's choice, or options of a choice vote. */
-function ballotValue(v: VoteRow, data: { choice?: string; optionIds?: string[] }): BallotValue {
+function ballotValue(v: VoteShape, data: { choice?: string; optionIds?: string[] }): BallotValue {
   if (v.kind === 'motion') {
     if (data.optionIds !== undefined) throw Errors.unprocessable(bi('Ce vote est une motion : votez pour, contre ou abstention.', 'This vote is a motion: vote for, against or abstain.'), 'optionIds');
     return { choice: validate(z.object({ choice: motionChoiceSchema }), { choice: data.choice }).choice, optionIds: null };
@@ -1167,7 +1265,7 @@ function ballotValue(v: VoteRow, data: { choice?: string; optionIds?: string[] }
 
 const sameValue = (a: BallotValue, b: BallotValue) => (a.optionIds && b.optionIds ? sameSet(a.optionIds, b.optionIds) : a.choice === b.choice && !a.optionIds && !b.optionIds);
 
-function valueText(v: VoteRow, value: BallotValue): { fr: string; en: string } {
+function valueText(v: Pick<VoteRow, 'options'>, value: BallotValue): { fr: string; en: string } {
   if (value.choice) return { fr: `« ${value.choice} »`, en: `“${CHOICE_EN[value.choice]}”` };
   if (!value.optionIds!.length) return { fr: 'blanc', en: 'blank' };
   const labels = value.optionIds!.map((id) => v.options!.find((o) => o.id === id)?.label ?? id);
@@ -1180,7 +1278,7 @@ function alreadyRecorded(v: VoteRow, current: BallotValue) {
 }
 
 /** "Votre vote « pour » est enregistré" for a named vote; a secret vote never echoes the choice. */
-function castMessage(v: VoteRow, value: BallotValue, outcome: CastOutcome): { fr: string; en: string } {
+function castMessage(v: Pick<VoteRow, 'options'>, value: BallotValue, outcome: CastOutcome): { fr: string; en: string } {
   if (outcome.secret) {
     if (outcome.alreadyCast) return bi('Votre vote était déjà enregistré ; il n’a pas été modifié.', 'Your vote was already recorded; it has not been changed.');
     if (outcome.changed) return bi('Votre vote secret est changé et enregistré.', 'Your secret vote is changed and recorded.');

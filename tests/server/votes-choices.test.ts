@@ -94,6 +94,12 @@ describe('a named single choice on devices', () => {
     ]);
     expect(acks.map((a) => a.alreadyCast)).toEqual([false, false, false, false, false]);
     expect(acks[3].message.fr).toBe('Votre vote blanc est enregistré.');
+    // Each answer carries the voter's part as committed (for the realtime ack, without a query).
+    expect(acks[4].mine).toEqual({
+      voteId: vote.id,
+      how: 'device',
+      ballots: [{ forPersonId: t4.personId, name: t4.name, self: true, cast: true, choice: null, optionIds: ['o3'] }]
+    });
     expect((await votes.get(u(t1), vote.id)).tally).toMatchObject({ options: { o1: 3, o2: 2, o3: 1 }, total: { abstention: 1 }, deviceBallots: 7 });
 
     const closed = await votes.close(u(chair), vote.id);
@@ -202,6 +208,8 @@ describe('changeable ballots (body setting)', () => {
     expect(first.receipt).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(first.message.fr).toBe('Votre vote secret est enregistré.');
     const other = await votes.cast(u(t2), vote.id, { optionIds: ['o1'] });
+    // A secret ballot is reported as cast, never with its choice.
+    expect(other.mine?.ballots).toEqual([{ forPersonId: t2.personId, name: t2.name, self: true, cast: true, choice: null, optionIds: null }]);
 
     // Without the receipt (a retry from a reconnecting phone) the first ballot stands.
     expect(await votes.cast(u(t1), vote.id, { optionIds: ['o2'] })).toMatchObject({ alreadyCast: true, changed: false });

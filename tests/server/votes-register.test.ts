@@ -143,6 +143,7 @@ describe('casts arriving together (committed in groups)', () => {
     expect(statuses.slice(5, 7).sort()).toEqual(['fulfilled', 'rejected']);
     const t1Refused = (settled[5].status === 'rejected' ? settled[5] : settled[6]) as PromiseRejectedResult;
     expect(t1Refused.reason.code).toBe('conflict');
+    expect((settled[0] as PromiseFulfilledResult<{ mine?: unknown }>).value.mine).toMatchObject({ how: 'device', ballots: [{ forPersonId: chair.personId, self: true, cast: true, choice: 'pour' }] });
     const l2Acks = settled.slice(1, 3).map((s) => (s as PromiseFulfilledResult<{ alreadyCast: boolean }>).value.alreadyCast);
     expect(l2Acks.sort()).toEqual([false, true]);
     expect((settled[4] as PromiseRejectedResult).reason.code).toBe('forbidden');

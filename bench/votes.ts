@@ -1,0 +1,333 @@
+/**
+ * Votes under load (issue 5), on the real PostgreSQL, one Concerto instance in this process.
+ * 500 voters, each a member account with a session, on a real socket.io-client connection
+ * (or HTTP with --http), in one live meeting.
+ *
+ * - latency: the chair opens a vote; the 500 voters cast within one second (each at a random
+ *   instant of that second). Per ballot, the time from the cast to its acknowledgement (which
+ *   the server sends only after the commit): median and p99. Per client, the time from the last
+ *   cast to that client seeing the final tally (every ballot counted) in a 'vote:changed': p99.
+ *   The vote is then closed: its counts must equal the ballots cast exactly.
+ * - throughput: votes one after another, all 500 voters casting as fast as they can in each,
+ *   until at least 20,000 ballots (audit log included, as always): ballots committed per second
+ *   while casting. The reference, same run, same database: single-row committed inserts per
+ *   second with as many connections as the server's pool (10). ratio = ballots / inserts.
+ *
+ *   npx tsx bench/votes.ts           500 voters, >= 20,000 ballots
+ *   npx tsx bench/votes.ts --quick   100 voters, >= 2,000 ballots
+ *   npx tsx bench/votes.ts --http    casts through POST /api/v1/votes/:id/ballots
+ *
+ * The database `concerto_bench` on BENCH_PG (default postgres://postgres@127.0.0.1:5432/) is
+ * dropped and created afresh, so the `test` database other tiers use is never touched.
+ * Accounts are made directly in SQL with a session each (no invitations or password hashes).
+ */
+import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import pino from 'pino';
+import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import { createConcerto, type Concerto } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import { openPostgres } from '../server/db/pg-db.ts';
+import { SESSION_COOKIE } from '../server/auth/sessions.ts';
+import type { AuthUser } from '../server/auth/sessions.ts';
+import { isQuick, median, percentile, printJsonLine, round, sleep } from './lib/bench-kit.ts';
+
+const VOTERS = isQuick ? 100 : 500;
+const MIN_BALLOTS = isQuick ? 2_000 : 20_000;
+const USE_HTTP = process.argv.includes('--http');
+const POOL = 10;
+const BASE = (process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/').replace(/\/[^/]*$/, '/');
+const DB_NAME = 'concerto_bench';
+const CHOICES = ['pour', 'contre', 'abstention'] as const;
+type Choice = (typeof CHOICES)[number];
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+async function freshDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: `${BASE}postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.query(`create database ${DB_NAME}`);
+  await admin.end();
+  return `${BASE}${DB_NAME}`;
+}
+
+async function dropDatabase(): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${BASE}postgres` });
+  await admin.connect();
+  await admin.query(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.end();
+}
+
+interface Voter {
+  personId: string;
+  userId: string;
+  cookie: string;
+  user: AuthUser;
+  socket?: Socket;
+}
+
+/** An organisation, a body, `n` voting members with accounts and sessions; the first is the chair. */
+async function council(concerto: Concerto, n: number): Promise<{ bodyId: string; voters: Voter[] }> {
+  const { db, sessions } = concerto.services;
+  const [org] = await db.query<{ id: string }>("insert into organisations (slug, name) values ('office-bench', 'Office Bench') returning id");
+  const [body] = await db.query<{ id: string }>("insert into bodies (organisation_id, kind, name) values ($1, 'ccl', 'CCL Bench') returning id", [org.id]);
+  const voters: Voter[] = [];
+  for (let i = 0; i < n; i++) {
+    const name = `Votant ${i + 1}`;
+    const email = `votant${i + 1}@bench.invalid`;
+    const [user] = await db.query<{ id: string }>('insert into users (email, display_name) values ($1, $2) returning id', [email, name]);
+    const [person] = await db.query<{ id: string }>('insert into people (organisation_id, full_name, email, user_id) values ($1, $2, $3, $4) returning id', [
+      org.id,
+      name,
+      email,
+      user.id
+    ]);
+    await db.query('insert into memberships (body_id, person_id, role, college, voting_right) values ($1, $2, $3, $4, true)', [
+      body.id,
+      person.id,
+      i === 0 ? 'chair' : 'member',
+      i % 2 ? 'tenant' : 'landlord'
+    ]);
+    const { token } = await sessions.create(user.id, 'bench/votes.ts');
+    voters.push({
+      personId: person.id,
+      userId: user.id,
+      cookie: `${SESSION_COOKIE}=${token}`,
+      user: { id: user.id, email, displayName: name, locale: 'fr', isPlatformAdmin: false }
+    });
+  }
+  return { bodyId: body.id, voters };
+}
+
+function connect(url: string, cookie: string): Promise<Socket> {
+  const socket = connectSocketIo(url, { path: '/socket.io/', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+type AckResult = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+
+function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 30_000): Promise<AckResult> {
+  return new Promise((resolve, reject) => {
+    socket.timeout(timeoutMs).emit(event, payload, (err: Error | null, res: AckResult) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+/** One cast, resolved when acknowledged; the time it took. */
+async function cast(url: string, voter: Voter, voteId: string, choice: Choice): Promise<number> {
+  const t0 = performance.now();
+  if (USE_HTTP) {
+    const res = await fetch(`${url}/api/v1/votes/${voteId}/ballots`, {
+      method: 'POST',
+      headers: { cookie: voter.cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ choice })
+    });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`cast: HTTP ${res.status}`);
+  } else {
+    const res = await emit(voter.socket!, 'vote:cast', { voteId, choice });
+    if (!res.ok) throw new Error(`cast: ${res.error.code} ${res.error.message}`);
+  }
+  return performance.now() - t0;
+}
+
+/** Resolves, per client, when it has seen the vote with `expected` device ballots in a 'vote:changed'. */
+function watchFinalTally(voters: Voter[], voteId: string, expected: number): Promise<number>[] {
+  return voters.map(
+    (v) =>
+      new Promise<number>((resolve) => {
+        const onChange = (payload: { vote: { id: string; participation: number; tally: { deviceBallots: number } | null } }) => {
+          if (payload.vote.id !== voteId) return;
+          const seen = payload.vote.tally?.deviceBallots ?? payload.vote.participation;
+          if (seen >= expected) {
+            v.socket!.off('vote:changed', onChange);
+            resolve(performance.now());
+          }
+        };
+        v.socket!.on('vote:changed', onChange);
+      })
+  );
+}
+
+/** Single-row committed inserts per second with `connections` connections, for `ms` ms. */
+async function insertRate(url: string, connections: number, ms: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: connections });
+  await pool.query('create table if not exists bench_inserts (id bigserial primary key, vote_id uuid not null, person_id uuid not null, choice text not null, at timestamptz not null default now())');
+  const vote = randomUUID();
+  let n = 0;
+  const end = performance.now() + ms;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < end) {
+        await pool.query('insert into bench_inserts (vote_id, person_id, choice) values ($1, $2, $3)', [vote, randomUUID(), CHOICES[n % 3]]);
+        n++;
+      }
+    })
+  );
+  const rate = n / ((performance.now() - t0) / 1000);
+  await pool.query('drop table bench_inserts');
+  await pool.end();
+  return rate;
+}
+
+async function main(): Promise<void> {
+  const url = await freshDatabase();
+  const db = await openPostgres(url, { max: POOL });
+  // Statement counts while casting (the bench's own instrumentation, for the closing note).
+  const stats = { queries: 0, transactions: 0, txMs: 0, on: false };
+  const bySql = new Map<string, { n: number; ms: number }>();
+  if (process.env.BENCH_PROFILE) {
+    const timed = (run: (sql: string, params?: unknown[]) => Promise<unknown>) =>
+      (async (sql: string, params?: unknown[]) => {
+        const t0 = performance.now();
+        try {
+          return await run(sql, params);
+        } finally {
+          if (stats.on) {
+            stats.queries++;
+            const k = sql.replace(/\s+/g, ' ').trim().slice(0, 70);
+            const e = bySql.get(k) ?? { n: 0, ms: 0 };
+            e.n++;
+            e.ms += performance.now() - t0;
+            bySql.set(k, e);
+          }
+        }
+      }) as typeof db.query;
+    db.query = timed(db.query.bind(db));
+    const t = db.transaction.bind(db);
+    db.transaction = (async (fn: Parameters<typeof db.transaction>[0]) => {
+      const t0 = performance.now();
+      try {
+        return await t((tx) => fn({ query: timed(tx.query.bind(tx)) }));
+      } finally {
+        if (stats.on) {
+          stats.transactions++;
+          stats.txMs += performance.now() - t0;
+        }
+      }
+    }) as typeof db.transaction;
+  }
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: url }, '0.0.0-bench');
+  const concerto = await createConcerto({ config, db, logger: pino({ level: 'warn' }, pino.destination(2)) });
+  const { url: serverUrl } = await concerto.listen(0, '127.0.0.1');
+  const { meetings, votes } = concerto.services;
+  let exitCode = 0;
+  try {
+    log(`Setting up ${VOTERS} voters…`);
+    const { bodyId, voters } = await council(concerto, VOTERS);
+    const chair = voters[0];
+    const meeting = await meetings.create(chair.user, bodyId, { title: 'CCL du banc d’essai', startsAt: '2026-06-06T14:00', place: 'Salle du conseil' });
+    await meetings.transition(chair.user, meeting.id, { to: 'convened' });
+    await meetings.transition(chair.user, meeting.id, { to: 'live' });
+    const item = await meetings.addItem(chair.user, meeting.id, { title: 'Renouvellement du marché de gaz propane', kind: 'decision' });
+    for (const v of voters) await meetings.setAttendance(chair.user, meeting.id, { personId: v.personId, status: 'present_remote' });
+
+    log(`Connecting ${VOTERS} Socket.IO clients…`);
+    for (let i = 0; i < voters.length; i += 50) {
+      await Promise.all(
+        voters.slice(i, i + 50).map(async (v) => {
+          v.socket = await connect(serverUrl, v.cookie);
+          const listed = await emit(v.socket, 'vote:list', { meetingId: meeting.id });
+          if (!listed.ok) throw new Error(`vote:list: ${listed.error.message}`);
+        })
+      );
+    }
+    const open = (question: string) => votes.open(chair.user, meeting.id, { itemId: item.id, question, mode: 'device' });
+    const choiceOf = (i: number, round: number): Choice => CHOICES[(i * 7 + round) % 3];
+
+    // Warm-up vote (not measured): JIT, pool connections, statement caches.
+    {
+      const warm = await open('Vote d’échauffement');
+      await Promise.all(voters.map((v, i) => cast(serverUrl, v, warm.id, choiceOf(i, 0))));
+      await votes.close(chair.user, warm.id);
+    }
+
+    // Latency ---------------------------------------------------------------------------------
+    log('Latency: every voter casts within one second…');
+    const vote = await open('Le CCL donne un avis favorable à l’offre d’ANTARGAZ');
+    const seen = USE_HTTP ? [] : watchFinalTally(voters, vote.id, VOTERS);
+    const expected = { pour: 0, contre: 0, abstention: 0 };
+    let lastCastAt = 0;
+    const start = performance.now() + 50;
+    const acks = await Promise.all(
+      voters.map(async (v, i) => {
+        const choice = choiceOf(i, 1);
+        expected[choice]++;
+        await sleep(Math.max(0, start + Math.random() * 1000 - performance.now()));
+        lastCastAt = Math.max(lastCastAt, performance.now());
+        return cast(serverUrl, v, vote.id, choice);
+      })
+    );
+    const tallyMs = USE_HTTP ? [] : (await Promise.all(seen)).map((t) => t - lastCastAt);
+    const closed = await votes.close(chair.user, vote.id);
+    const counts = closed.result!.counts;
+    const countsExact = counts.pour === expected.pour && counts.contre === expected.contre && counts.abstention === expected.abstention && closed.tally!.deviceBallots === VOTERS;
+    log(`  ack p50 ${round(median(acks))} ms, p99 ${round(percentile(acks, 99))} ms; final tally seen by all, p99 ${USE_HTTP ? 'n/a (HTTP)' : `${round(percentile(tallyMs, 99))} ms`}`);
+    log(`  counts ${JSON.stringify(counts)} expected ${JSON.stringify(expected)}: ${countsExact ? 'exact' : 'WRONG'}`);
+
+    // Throughput ------------------------------------------------------------------------------
+    log(`Throughput: votes one after another until ${MIN_BALLOTS} ballots…`);
+    let ballots = 0;
+    let castingMs = 0;
+    let exactAll = countsExact;
+    stats.on = true;
+    for (let r = 2; ballots < MIN_BALLOTS; r++) {
+      const v = await open(`Vote de série n° ${r - 1}`);
+      const want = { pour: 0, contre: 0, abstention: 0 };
+      const t0 = performance.now();
+      await Promise.all(
+        voters.map((voter, i) => {
+          const choice = choiceOf(i, r);
+          want[choice]++;
+          return cast(serverUrl, voter, v.id, choice);
+        })
+      );
+      castingMs += performance.now() - t0;
+      ballots += VOTERS;
+      const done = await votes.close(chair.user, v.id);
+      const c = done.result!.counts;
+      exactAll &&= c.pour === want.pour && c.contre === want.contre && c.abstention === want.abstention;
+    }
+    const ballotsPerS = ballots / (castingMs / 1000);
+    stats.on = false;
+    if (process.env.BENCH_PROFILE) {
+      log(`  profile: ${JSON.stringify({ ...stats, txMs: round(stats.txMs) })}`);
+      for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) log(`    ${round(e.ms)} ms  ${e.n}×  ${sql}`);
+    }
+    log(`  ${ballots} ballots in ${round(castingMs / 1000, 2)} s of casting: ${round(ballotsPerS)} ballots/s`);
+    const [audit] = await db.query<{ n: number }>("select count(*)::int as n from meeting_audit where meeting_id = $1 and type = 'vote.cast'", [meeting.id]);
+    log(`  audit entries for casts: ${audit.n}`);
+
+    log(`Reference: single-row committed inserts with ${POOL} connections…`);
+    const insertsPerS = await insertRate(url, POOL, isQuick ? 3000 : 8000);
+    log(`  ${round(insertsPerS)} inserts/s; load average ${loadavg().map((l) => round(l, 2)).join(' ')}`);
+    log(`Transport: ${USE_HTTP ? 'HTTP (POST /api/v1/votes/:id/ballots), tally not measured' : "Socket.IO ('vote:cast', tally from 'vote:changed')"}`);
+
+    printJsonLine({
+      voters: VOTERS,
+      ack_p50_ms: round(median(acks)),
+      ack_p99_ms: round(percentile(acks, 99)),
+      tally_p99_ms: USE_HTTP ? null : round(percentile(tallyMs, 99)),
+      ballots_per_s: round(ballotsPerS),
+      db_inserts_per_s: round(insertsPerS),
+      ratio: round(ballotsPerS / insertsPerS, 2),
+      counts_exact: exactAll && audit.n === ballots + VOTERS * 2
+    });
+  } catch (err) {
+    exitCode = 1;
+    console.error(err);
+  } finally {
+    await concerto.close().catch(() => undefined);
+    if (!process.env.BENCH_KEEP) await dropDatabase().catch(() => undefined);
+  }
+  process.exit(exitCode);
+}
+
+await main();
