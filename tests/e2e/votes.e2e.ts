@@ -25,6 +25,7 @@ let app: E2eApp;
 let browser: Browser;
 let admin: AdminSession;
 let meetingId = '';
+let secondVoteId = '';
 let secretary: MemberAccount;
 let jean: MemberAccount;
 let lucie: MemberAccount;
@@ -217,6 +218,20 @@ describe('a hybrid vote, end to end', () => {
     expect(rows).toEqual([{ choice: 'contre' }]);
     // The phone with scripts follows: its vote panel has the new vote, and Jean can still vote.
     await visible(jeanPhone.getByTestId('phone-vote').getByText('Le CCL approuve le calendrier des travaux'));
-    await services.votes.close(sec, vote.id);
+    secondVoteId = vote.id;
+  });
+
+  it('sends a ballot pressed while the connection is down once it is back, and counts it once', async () => {
+    // The server drops Jean's connection (as a restart would); his phone notices and reconnects.
+    app.concerto.io.in(`votes-user:${jean.userId}`).disconnectSockets(true);
+    await jeanPhone.locator('[data-connected="false"]').waitFor();
+    await jeanPhone.getByRole('button', { name: 'Voter pour', exact: true }).click();
+    await visible(jeanPhone.getByText('Votre vote « pour » est enregistré.'));
+    await connected(jeanPhone);
+    const rows = await app.db.query<{ choice: string }>('select choice from ballots where vote_id = $1 and voting_for_person_id = $2', [secondVoteId, jean.personId]);
+    expect(rows).toEqual([{ choice: 'pour' }]);
+    await visible(consolePage.getByText('Participation sur les appareils : 2 sur 8 votants'));
+    await app.concerto.services.votes.close(userOf(secretary), secondVoteId);
+    await visible(jeanPhone.getByTestId('phone-vote-result').getByText('Rejeté : 1 pour, 1 contre, 0 abstention (majorité des suffrages exprimés)', { exact: true }));
   });
 });
