@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBody, createMemberAccount, type MemberAccount } from '../helpers/api-fixtures.ts';
+import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { setupAdmin } from '../helpers/test-server.ts';
+import { userOf } from '../helpers/vote-fixtures.ts';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
 
 // Issue 6's story in two browsers: the secretary of a CCL creates the "charte de bon
@@ -118,6 +120,34 @@ describe('co-writing a charter', () => {
     await shot(ten, 'charter-coediting-tenant');
   });
 
+  it('keeps what is typed while offline and sends it when the connection comes back', async () => {
+    // Chromium's offline mode refuses new connections but leaves open ones alone: the page's
+    // websockets are recorded when created, then dropped by hand, as a tunnel would.
+    await ten.context().addInitScript(() => {
+      const sockets: WebSocket[] = [];
+      (window as unknown as { __sockets: WebSocket[] }).__sockets = sockets;
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(url: string | URL, protocols?: string | string[]) {
+          super(url, protocols);
+          sockets.push(this);
+        }
+      };
+    });
+    await ten.reload();
+    await editorReady(ten);
+    await ten.context().setOffline(true);
+    await ten.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.forEach((ws) => ws.close()));
+    await ten.locator('[data-status="offline"]').waitFor();
+    expect(await ten.getByRole('status').filter({ hasText: 'Hors ligne' }).innerText()).toContain('envoyées au retour de la connexion');
+    await editor(ten).click();
+    await ten.keyboard.press('Control+End');
+    await ten.keyboard.type(' Écrit dans le tunnel.');
+    await ten.context().setOffline(false);
+    await editorReady(ten);
+    await expect.poll(() => docText(sec)).toContain('Écrit dans le tunnel.');
+  });
+
   it('saves a named version, then a second, and compares them with the changes marked', async () => {
     await sec.getByLabel('Nom de la version').fill('Version soumise au CCL');
     await sec.getByRole('button', { name: 'Enregistrer une version' }).click();
@@ -176,5 +206,44 @@ describe('co-writing a charter', () => {
     expect(box!.height).toBeGreaterThanOrEqual(44);
     await expectNoSeriousAxeViolations(phone);
     await shot(phone, 'charter-phone');
+  });
+
+  it('the secretary ties version 1 to a vote; once adopted the text is read-only and the tenant signs without JavaScript', async () => {
+    // The meeting and its vote are run through the services (the meeting pages have their own tests).
+    const services = app.concerto.services;
+    const meeting = await createMeeting(app.url, secretary.cookie, bodyId, { title: 'Groupe de travail du 3 mars' }, 'live');
+    const item = await services.meetings.addItem(userOf({ ...secretary, name: 'Nadia Ferrand' }), meeting.id, { title: 'Adoption de la charte de bon voisinage', kind: 'decision' });
+    await services.meetings.setAttendance(userOf({ ...secretary, name: 'Nadia Ferrand' }), meeting.id, { personId: tenant.personId, status: 'present_room' });
+    const vote = await services.votes.open(userOf({ ...secretary, name: 'Nadia Ferrand' }), meeting.id, { itemId: item.id, question: 'Le groupe adopte la charte de bon voisinage', mode: 'device' });
+
+    await sec.goto(charterPath);
+    await sec.getByLabel('Version soumise').selectOption({ label: 'version 1 « Version soumise au CCL »' });
+    await sec.getByLabel('Vote d’adoption').selectOption(vote.id);
+    await sec.getByRole('button', { name: 'Lier le vote à cette version' }).click();
+    await sec.waitForURL(/done=vote_linked/);
+    expect(await sec.locator('#adoption').innerText()).toContain('Version 1 mise au vote « Le groupe adopte la charte de bon voisinage »');
+
+    await services.votes.cast(userOf({ ...tenant, name: 'Marcel Roux' }), vote.id, { choice: 'pour' });
+    await services.votes.close(userOf({ ...secretary, name: 'Nadia Ferrand' }), vote.id);
+
+    const noJs = await browse(tenant, { javaScriptEnabled: false });
+    await noJs.goto(charterPath);
+    expect(await noJs.getByTestId('charter-status').innerText()).toBe('Statut : Adopté');
+    expect(await noJs.getByText('Ce texte est adopté : il ne peut plus être modifié.').isVisible()).toBe(true);
+    await noJs.getByRole('link', { name: 'version 1 « Version soumise au CCL »' }).click();
+    await noJs.getByLabel('Qualité').fill('Représentant des locataires');
+    await noJs.getByLabel('Organisation représentée').fill('Association des locataires des Platanes');
+    await noJs.getByRole('button', { name: 'Signer la version adoptée' }).click();
+    await noJs.waitForURL(/done=signed/);
+    const table = await noJs.locator('table.signatures').innerText();
+    expect(table).toContain('Marcel Roux');
+    expect(table).toContain('Association des locataires des Platanes');
+    await shot(noJs, 'charter-signed-nojs');
+
+    // The secretary's editor turns read-only on the next load.
+    await sec.goto(charterPath);
+    await sec.locator('[data-status="connected"]').waitFor();
+    expect(await editor(sec).getAttribute('contenteditable')).toBe('false');
+    expect(await sec.getByRole('toolbar').count()).toBe(0);
   });
 });
