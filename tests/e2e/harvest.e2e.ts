@@ -146,6 +146,21 @@ describe('world-café harvest', () => {
     await snap(sec, 'harvest-board');
   });
 
+  it('without JavaScript, a participant still takes a dot back and places it elsewhere (forms post and come back)', async () => {
+    const plain = await browse(jacques.cookie, { ...PHONE, javaScriptEnabled: false });
+    await plain.goto(`/w/${workshopId}/harvest`);
+    await plain.getByText('Il vous reste 2 gommette(s) sur 5.').waitFor();
+    await plain.getByRole('button', { name: 'Retirer une gommette de « Remplacer la baignoire par une douche »' }).click();
+    await plain.getByText('Il vous reste 3 gommette(s) sur 5.').waitFor();
+    await plain.getByRole('button', { name: 'Ajouter une gommette à « Bancs et mains courantes dans les allées »' }).click();
+    await plain.getByText('Il vous reste 2 gommette(s) sur 5.').waitFor();
+    // The live pages hear of it.
+    const ranking = sec.getByRole('region', { name: 'Classement' });
+    await ranking.getByText('1. Remplacer la baignoire par une douche — 3 gommette(s)').waitFor();
+    await ranking.getByText('2. Ascenseur dans les résidences de plus de 2 étages — 1 gommette(s)').waitFor();
+    await ranking.getByText('2. Bancs et mains courantes dans les allées — 1 gommette(s)').waitFor();
+  });
+
   it('the facilitator closes the vote and makes the top idea an action of the body’s action plan', async () => {
     await sec.getByRole('button', { name: 'Clore le vote' }).click();
     await sec.getByRole('heading', { name: 'Étape : vote clos' }).waitFor();
