@@ -1066,8 +1066,8 @@ export class VoteService {
   // Reading ---------------------------------------------------------------------------------
 
   async get(actor: AuthUser | null, voteId: string): Promise<VoteView> {
-    const { caps } = await this.load(actor, voteId);
-    return this.view(voteId, caps.canManage);
+    const { vote, caps } = await this.load(actor, voteId);
+    return this.view(voteId, caps.canManage, vote);
   }
 
   async listForMeeting(actor: AuthUser | null, meetingId: string): Promise<VoteView[]> {
@@ -1082,14 +1082,19 @@ export class VoteService {
    * The vote as shown: the running tally when the vote shows it (or to the secretariat, who
    * enters the room counts), the result once closed, and the roll call of a closed named vote.
    */
-  private async view(voteId: string, manager: boolean): Promise<VoteView> {
-    const v = (await this.voteRow(this.db, voteId))!;
-    const [part] = await this.db.query<{ n: number }>(
-      v.secret ? 'select count(*)::int as n from vote_participation where vote_id = $1' : 'select count(*)::int as n from ballots where vote_id = $1',
-      [voteId]
-    );
+  private async view(voteId: string, manager: boolean, row?: VoteRow): Promise<VoteView> {
+    const v = row ?? (await this.voteRow(this.db, voteId))!;
     const closed = v.status === 'closed';
     const tally = closed ? v.counts : v.show_tally || manager ? await this.tally(this.db, v) : null;
+    // Device ballots are the participation; counted apart only when the tally is not shown.
+    const participation =
+      tally?.deviceBallots ??
+      (
+        await this.db.query<{ n: number }>(
+          v.secret ? 'select count(*)::int as n from vote_participation where vote_id = $1' : 'select count(*)::int as n from ballots where vote_id = $1',
+          [voteId]
+        )
+      )[0].n;
     const rollCall =
       closed && !v.secret
         ? (
@@ -1121,7 +1126,7 @@ export class VoteService {
       closedAt: iso(v.closed_at),
       quorumOverrideReason: v.quorum_override_reason,
       electorateSize: v.electorate_size,
-      participation: part.n,
+      participation,
       tally,
       result: v.result,
       rollCall
@@ -1136,33 +1141,45 @@ export class VoteService {
     let deviceBallots = 0;
     const options: Record<string, number> | undefined = v.kind === 'choice' ? Object.fromEntries(v.options!.map((o) => [o.id, 0])) : undefined;
     const roomOptions: Record<string, number> = {};
-    type Row = { college: College; choice: Choice | null; option_ids: string[] | null; n: number };
-    const deviceRows = v.secret
-      ? await q.query<Row>('select college, choice, option_ids, count(*)::int as n from secret_ballots where vote_id = $1 group by college, choice, option_ids', [v.id])
-      : await q.query<Row>(
-          `select e.college, b.choice, b.option_ids, count(*)::int as n from ballots b
-             join vote_electorate e on e.vote_id = b.vote_id and e.voting_for_person_id = b.voting_for_person_id
-            where b.vote_id = $1 group by e.college, b.choice, b.option_ids`,
-          [v.id]
-        );
-    for (const r of deviceRows) {
+    type Row = {
+      src: 'device' | 'room';
+      college: College | 'all';
+      choice: Choice | null;
+      option_ids: string[] | null;
+      n: number;
+      pour: number;
+      contre: number;
+      abstention: number;
+      options: Record<string, number> | null;
+    };
+    // Device ballots grouped, and the room's counts, in one statement.
+    const deviceSql = v.secret
+      ? `select 'device' as src, college, choice, option_ids, count(*)::int as n, 0 as pour, 0 as contre, 0 as abstention, null::jsonb as options
+           from secret_ballots where vote_id = $1 group by college, choice, option_ids`
+      : `select 'device' as src, e.college, b.choice, b.option_ids, count(*)::int as n, 0 as pour, 0 as contre, 0 as abstention, null::jsonb as options
+           from ballots b join vote_electorate e on e.vote_id = b.vote_id and e.voting_for_person_id = b.voting_for_person_id
+          where b.vote_id = $1 group by e.college, b.choice, b.option_ids`;
+    const rows = await q.query<Row>(
+      `${deviceSql} union all select 'room', college, null, null, 0, pour, contre, abstention, options from room_counts where vote_id = $1`,
+      [v.id]
+    );
+    for (const r of rows) {
+      if (r.src !== 'device') continue;
+      const college = r.college as College;
       deviceBallots += r.n;
       if (r.option_ids) {
         for (const id of r.option_ids) if (options && id in options) options[id] += r.n;
         if (!r.option_ids.length) {
-          colleges[r.college].abstention += r.n;
+          colleges[college].abstention += r.n;
           device = add(device, { ...zero(), abstention: r.n });
         }
         continue;
       }
       const choice = r.choice!;
-      colleges[r.college][choice] += r.n;
+      colleges[college][choice] += r.n;
       device = add(device, { ...zero(), [choice]: r.n });
     }
-    const roomRows = await q.query<{ college: College | 'all'; pour: number; contre: number; abstention: number; options: Record<string, number> | null }>(
-      'select college, pour, contre, abstention, options from room_counts where vote_id = $1',
-      [v.id]
-    );
+    const roomRows = rows.filter((r) => r.src === 'room');
     for (const r of roomRows) {
       const c = { pour: r.pour, contre: r.contre, abstention: r.abstention };
       room = add(room, c);
