@@ -116,6 +116,14 @@ describe('co-writing a charter', () => {
     // The toolbar: bold is a toggle button that says whether it is on.
     const bold = ten.getByRole('button', { name: 'Gras' });
     await expect.poll(() => bold.getAttribute('aria-pressed')).toBe('false');
+    // Keyboard: arrows move along the toolbar (one tab stop); Escape leaves the text, Tab goes on to the next field.
+    await bold.focus();
+    await ten.keyboard.press('ArrowRight');
+    expect(await ten.evaluate(() => document.activeElement?.getAttribute('title'))).toBe('Italique');
+    await editor(ten).click();
+    await ten.keyboard.press('Escape');
+    await ten.keyboard.press('Tab');
+    expect(await ten.evaluate(() => document.activeElement?.id)).toBe('version-name');
     await shot(sec, 'charter-coediting-secretary');
     await shot(ten, 'charter-coediting-tenant');
   });
@@ -195,6 +203,10 @@ describe('co-writing a charter', () => {
     expect([...(await docx.body()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
     await expectNoSeriousAxeViolations(sec);
     await shot(sec, 'charter-version');
+    // The same page in English.
+    await sec.goto(`/en${pathOf(sec)}`);
+    expect(await sec.getByRole('link', { name: 'Download as PDF' }).getAttribute('href')).toContain('lang=en');
+    expect(await sec.getByText('Only the version adopted by a vote can be signed.').isVisible()).toBe(true);
   });
 
   it('works on a 360 px phone: the toolbar wraps, nothing scrolls sideways, no serious axe violation', async () => {
