@@ -137,7 +137,10 @@ export function registerVoteHandlers(socket: ConcertoSocket, services: Services)
     const voteId = voteIdOf(payload);
     const user = actor();
     const result = await votes.cast(user, voteId, strip(payload, 'voteId'));
-    const mine = await voterBallots(services.db, voteId, user.id);
+    // The service reads the voter's ballots in the cast's own transaction; older services did not.
+    const mine: VoterBallots = result.mine
+      ? { ...result.mine, ballots: result.mine.ballots.map((b) => ({ ...b, optionIds: b.optionIds ?? null })) }
+      : await voterBallots(services.db, voteId, user.id);
     // The voter's other devices learn it too (never the choice of a secret ballot).
     socket.to(voterRoom(user.id)).emit('vote:mine', mine);
     // Spread: what a newer service adds to its answer (a receipt to change a secret ballot) travels as it is.
