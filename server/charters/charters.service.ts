@@ -180,6 +180,7 @@ const EXPORT_TYPES: Record<ExportFormat, string> = {
  */
 export class CharterService {
   private readonly stopListening: () => void;
+  private readonly adoptedListeners = new Set<(charter: { charterId: string; docName: string }) => void>();
 
   constructor(
     private readonly db: Db,
@@ -194,6 +195,17 @@ export class CharterService {
         this.logger.error({ err, voteId: change.voteId }, 'charter adoption check failed after a vote closed')
       );
     });
+  }
+
+  /**
+   * Hears each charter this instance marks adopted. Connections opened before the adoption keep
+   * the edit access they were given at upgrade (the Yjs server authorises once, at upgrade): a
+   * listener should make the Yjs server close the document's connections so that editors
+   * reconnect and are authorised again, read-only. The adopted version is immutable either way.
+   */
+  onAdopted(listener: (charter: { charterId: string; docName: string }) => void): () => void {
+    this.adoptedListeners.add(listener);
+    return () => this.adoptedListeners.delete(listener);
   }
 
   /** Stops reacting to votes (tests, shutdown). */
@@ -538,6 +550,15 @@ export class CharterService {
         return true;
       });
       if (done) marked.push(p.charter_id);
+    }
+    for (const charterId of marked) {
+      for (const l of this.adoptedListeners) {
+        try {
+          l({ charterId, docName: charterDocName(charterId) });
+        } catch (err) {
+          this.logger.error({ err, charterId }, 'a charter adoption listener failed');
+        }
+      }
     }
     return marked;
   }

@@ -267,6 +267,8 @@ describe('adoption, signatures and exports', () => {
   });
 
   it('marks the adoption from Postgres when another instance closed the vote (read repairs it)', async () => {
+    const adopted: string[] = [];
+    const stop = services().charters.onAdopted(({ docName }) => adopted.push(docName));
     const { id } = await newCharter('Charte qualité du ménage');
     const v1 = await saveVersion(id, 'Version unique');
     const { voteId } = await adoptionVote('Le CCL adopte la charte qualité du ménage');
@@ -282,6 +284,8 @@ describe('adoption, signatures and exports', () => {
     expect(await services().charters.reconcileAdoptions(db, { charterId: id })).toEqual([]);
     const history = await db.query('select 1 from charter_status_changes where charter_id = $1 and to_status = $2', [id, 'adopted']);
     expect(history).toHaveLength(1);
+    expect(adopted).toEqual([`charter:${id}`]);
+    stop();
   });
 
   it('leaves the charter in review when the vote rejects it, and refuses a vote of another body', async () => {
