@@ -178,3 +178,51 @@ describe('world-café harvest', () => {
     await snap(sec, 'action-plan');
   });
 });
+
+describe('the body’s action plan', () => {
+  it('a manager adds an action (a wrong year is pointed out beside its field), filters by status and changes the status, with its history', async () => {
+    await sec.goto(`/o/${(await api(app.url, admin.cookie).get(`/organisations/${admin.organisationId}`)).json.organisation.slug}/bodies/${bodyId}/actions`);
+    await sec.getByLabel('Intitulé').fill('Véhicule de démonstration des équipements');
+    await sec.getByLabel('Échéance (année)').fill('1850');
+    await sec.getByLabel('Ou responsable en texte libre').fill('Service travaux');
+    await sec.getByRole('button', { name: 'Ajouter l’action' }).click();
+    await sec.getByText('Année entre 2000 et 2100.').waitFor();
+    await expect(sec.getByLabel('Intitulé').inputValue()).resolves.toBe('Véhicule de démonstration des équipements');
+    await sec.getByLabel('Échéance (année)').fill('2026');
+    await sec.getByRole('button', { name: 'Ajouter l’action' }).click();
+    await sec.getByText('L’action est ajoutée.').waitFor();
+    const y2026 = sec.getByRole('region', { name: 'Échéance 2026' });
+    await y2026.getByRole('heading', { name: 'Véhicule de démonstration des équipements' }).waitFor();
+    await y2026.getByText('Service travaux').waitFor();
+
+    await sec.getByLabel('Statut', { exact: true }).first().selectOption({ label: 'En cours' });
+    await sec.getByRole('button', { name: 'Afficher' }).click();
+    await sec.getByText('Aucune action ne correspond à ce filtre.').waitFor();
+    await sec.getByLabel('Statut', { exact: true }).first().selectOption({ label: 'À étudier' });
+    await sec.getByRole('button', { name: 'Afficher' }).click();
+    await sec.getByRole('heading', { name: 'Véhicule de démonstration des équipements' }).waitFor();
+    await sec.getByText('2 action(s)').waitFor();
+
+    await sec.getByRole('link', { name: 'Modifier : Véhicule de démonstration des équipements' }).click();
+    await sec.getByRole('heading', { level: 1, name: 'Modifier l’action' }).waitFor();
+    await sec.getByLabel('Statut', { exact: true }).selectOption({ label: 'En cours' });
+    await sec.getByRole('button', { name: 'Enregistrer' }).click();
+    await sec.getByText('L’action est enregistrée.').waitFor();
+    await sec.getByRole('link', { name: 'Modifier : Véhicule de démonstration des équipements' }).click();
+    await sec.getByText(/« À étudier » → « En cours » par Nadine Berhouet/).waitFor();
+    await expectNoSeriousAxeViolations(sec);
+  });
+
+  it('a member reads the plan on a phone without the forms to change it', async () => {
+    phone = await browse(jacques.cookie, PHONE);
+    const slug = (await api(app.url, admin.cookie).get(`/organisations/${admin.organisationId}`)).json.organisation.slug;
+    await phone.goto(`/o/${slug}/bodies/${bodyId}`);
+    await phone.getByRole('link', { name: 'Plan d’actions' }).click();
+    await phone.getByRole('heading', { name: 'Véhicule de démonstration des équipements' }).waitFor();
+    await expect(phone.getByRole('button', { name: 'Ajouter l’action' }).count()).resolves.toBe(0);
+    await expect(phone.getByRole('link', { name: /^Modifier/ }).count()).resolves.toBe(0);
+    await expectNoHorizontalScroll(phone);
+    await expectNoSeriousAxeViolations(phone);
+    await snap(phone, 'action-plan-phone');
+  });
+});
