@@ -22,6 +22,8 @@ let meetingId = '';
 let secretary: MemberAccount;
 let jean: MemberAccount;
 let lucie: MemberAccount;
+let bodyId = '';
+let paulId = '';
 const contexts: BrowserContext[] = [];
 let sec: Page;
 let phone: Page;
@@ -46,6 +48,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   admin = await setupAdmin(app.url, { organisationName: 'Office Démo de l’Habitat', adminName: 'Claire Dumas', email: 'claire.dumas@office-demo.fr', password: 'le jardin des oliviers' });
   const body = await createBody(app.url, admin.cookie, admin.organisationId, { name: 'CCL du patrimoine', kind: 'ccl' });
+  bodyId = body.id;
   secretary = await createMemberAccount(app.url, admin.cookie, admin.organisationId, {
     person: { fullName: 'Sophie Marchand', email: 'sophie.marchand@office-demo.fr' },
     bodyId: body.id,
@@ -63,6 +66,7 @@ beforeAll(async () => {
   });
   const paul = await createPerson(app.url, admin.cookie, admin.organisationId, { fullName: 'Paul Durand', email: null });
   await addMembership(app.url, admin.cookie, body.id, paul.id, { role: 'chair', college: 'landlord', votingRight: true });
+  paulId = paul.id;
 
   // The meeting, run through the services: Paul and Jean in the room, Lucie represented by Jean,
   // one decision item with notes and a device vote, then closed.
@@ -118,8 +122,16 @@ describe('minutes in the browser', () => {
     const text = phone.getByRole('textbox', { name: 'Texte du compte rendu' });
     await text.getByText('Lucie Bernard, pouvoir donné à Jean Moreau').waitFor();
     await expectNoHorizontalScroll(phone);
-    await text.click();
-    await phone.keyboard.press('Control+End');
+    // The caret at the very end of the text (as a tap after the last line would put it).
+    await text.evaluate((el) => {
+      (el as HTMLElement).focus();
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      range.collapse(false);
+      const selection = getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+    });
     await phone.keyboard.press('Enter');
     await phone.keyboard.type('Jean Moreau précise que le vote a donné 2 pour, 0 contre, 0 abstention.');
 
@@ -129,6 +141,57 @@ describe('minutes in the browser', () => {
     await sec.getByRole('textbox', { name: 'Texte du compte rendu' }).getByText('Jean Moreau précise').waitFor();
     await shot(phone, 'minutes-draft-phone');
     await shot(sec, 'minutes-warning-secretary');
+  });
+
+  it('is submitted once the text agrees with the record, approved by a later vote, published, and read by a member', async () => {
+    const facts = sec.getByRole('complementary', { name: 'Faits du registre' });
+    await sec.getByRole('button', { name: 'Soumettre pour approbation' }).click();
+    await sec.getByRole('alert').getByText(/ne concorde pas avec le registre/u).waitFor();
+
+    // Jean's sentence goes (removed as an editor would, through the shared document).
+    await app.concerto.services.documents.update(`minutes:${meetingId}`, (d) => {
+      const fragment = d.getXmlFragment('content');
+      const at = fragment.toArray().findIndex((n) => n.toString().includes('Jean Moreau précise'));
+      expect(at).toBe(fragment.length - 1);
+      fragment.delete(at, 1);
+    });
+    await facts.getByText('Le texte reprend tous les faits du registre.').waitFor({ timeout: 15_000 });
+    await sec.getByRole('button', { name: 'Soumettre pour approbation' }).click();
+    await sec.getByText('Compte rendu soumis pour approbation.').waitFor();
+
+    // The next meeting votes on the minutes.
+    const s = app.concerto.services;
+    const sophie = user(secretary, 'Sophie Marchand');
+    const client = api(app.url, secretary.cookie);
+    const next = (await client.post(`/bodies/${bodyId}/meetings`, { title: 'CCL du 12 septembre', startsAt: '2026-09-12T14:00', place: 'Salle du conseil' })).json.meeting;
+    for (const to of ['convened', 'live']) expect((await client.post(`/meetings/${next.id}/transitions`, { to })).status).toBe(200);
+    const item = await s.meetings.addItem(sophie, next.id, { title: 'Approbation du compte rendu du 6 juin', kind: 'decision' });
+    await s.meetings.setAttendance(sophie, next.id, { personId: paulId, status: 'present_room' });
+    await s.meetings.setAttendance(sophie, next.id, { personId: jean.personId, status: 'present_room' });
+    const vote = await s.votes.open(sophie, next.id, { itemId: item.id, question: 'Approbation du compte rendu du CCL du 6 juin', mode: 'device' });
+
+    await sec.reload();
+    await sec.getByLabel('Vote d’approbation').or(sec.getByLabel("Vote d'approbation")).selectOption(vote.id);
+    await sec.getByRole('button', { name: 'Lier ce vote' }).click();
+    await sec.getByText('Vote d’approbation lié au compte rendu.').or(sec.getByText("Vote d'approbation lié au compte rendu.")).waitFor();
+    await s.votes.cast(user(jean, 'Jean Moreau'), vote.id, { choice: 'pour' });
+    await s.votes.close(sophie, vote.id);
+
+    await sec.reload();
+    await sec.getByText(/Approuvé par le vote « Approbation du compte rendu du CCL du 6 juin »/u).waitFor();
+    await sec.getByRole('button', { name: 'Publier aux membres' }).click();
+    await sec.getByText('Compte rendu publié : les membres ont reçu un avis.').waitFor();
+
+    // Lucie reads the published minutes on her phone: the frozen text, no editor.
+    const lucPhone = await browse(lucie, { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await lucPhone.goto(`/m/${meetingId}/minutes`);
+    await lucPhone.getByText('Rejeté : 1 pour, 1 contre, 0 abstention (majorité des suffrages exprimés)').first().waitFor();
+    await lucPhone.getByText('Le compte rendu est publié : tous les membres de l’instance peuvent le lire.').or(lucPhone.getByText("Le compte rendu est publié : tous les membres de l'instance peuvent le lire.")).waitFor();
+    expect(await lucPhone.getByRole('textbox').count()).toBe(0);
+    expect(await lucPhone.getByText('Jean Moreau précise').count()).toBe(0);
+    await expectNoSeriousAxeViolations(lucPhone);
+    await expectNoHorizontalScroll(lucPhone);
+    await shot(lucPhone, 'minutes-published-phone');
   });
 
   it('downloads the minutes as a PDF with the counts', async () => {
