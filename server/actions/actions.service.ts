@@ -57,14 +57,16 @@ interface ActionRow {
   source_idea_id: string | null;
   source_meeting_id: string | null;
   meeting_title: string | null;
+  workshop_title: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const SELECT = `select a.*, p.full_name as owner_name, m.title as meeting_title
+const SELECT = `select a.*, p.full_name as owner_name, m.title as meeting_title, w.title as workshop_title
   from actions a
   left join people p on p.id = a.owner_person_id
-  left join meetings m on m.id = a.source_meeting_id`;
+  left join meetings m on m.id = a.source_meeting_id
+  left join workshops w on w.id = a.source_workshop_id`;
 
 function toView(r: ActionRow): ActionView {
   return {
@@ -82,7 +84,7 @@ function toView(r: ActionRow): ActionView {
       workshopId: r.source_workshop_id,
       ideaId: r.source_idea_id,
       meetingId: r.source_meeting_id,
-      label: r.meeting_title
+      label: r.meeting_title ?? r.workshop_title
     },
     createdAt: new Date(r.created_at).toISOString(),
     updatedAt: new Date(r.updated_at).toISOString()

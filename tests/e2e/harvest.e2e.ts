@@ -173,7 +173,7 @@ describe('world-café harvest', () => {
     await sec.getByRole('heading', { level: 1, name: 'Plan d’actions — Groupe de travail seniors' }).waitFor();
     const year = sec.getByRole('region', { name: `Échéance ${new Date().getFullYear() + 1}` });
     await year.getByRole('heading', { name: 'Remplacer la baignoire par une douche' }).waitFor();
-    await year.getByText('Issue d’un atelier').waitFor();
+    await year.getByText('Issue de l’atelier « Les seniors du parc social – Atelier 1 »').waitFor();
     await expectNoSeriousAxeViolations(sec);
     await snap(sec, 'action-plan');
   });

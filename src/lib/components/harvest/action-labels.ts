@@ -14,7 +14,7 @@ export function horizonLabel(horizon: number | null): string {
 }
 
 export function sourceLabel(source: { kind: string; label: string | null }): string {
-  if (source.kind === 'workshop') return m.harv_source_workshop();
+  if (source.kind === 'workshop') return source.label ? m.harv_source_workshop_named({ title: source.label }) : m.harv_source_workshop();
   if (source.kind === 'meeting') return source.label ? m.harv_source_meeting({ title: source.label }) : m.harv_source_meeting_plain();
   if (source.kind === 'decision') return m.harv_source_decision();
   return m.harv_source_manual();
