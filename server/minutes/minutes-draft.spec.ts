@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkDocument, jsonToYUpdate, plainText, yUpdateToJSON } from '../documents/prosemirror.ts';
-import { decideMotion } from '../votes/vote-rules.ts';
+import { decideChoice, decideMotion } from '../votes/vote-rules.ts';
 import { buildMinutesDraft, regeneratedSection, type MinutesRecord } from './minutes-draft.ts';
 import { checkFacts } from './minutes-facts.ts';
 
@@ -101,6 +101,23 @@ describe('minutes draft from the meeting record (seed 002 shape)', () => {
     expect(plainText(open.doc)).toContain('Vote non clos à la fin de la réunion : aucun résultat.');
     expect(open.facts.some((f) => f.kind === 'vote')).toBe(false);
     expect(plainText(open.doc)).toContain('Aucun vote n’a eu lieu pendant cette réunion.');
+  });
+
+  it('shows a choice among options with the votes per option and blank ballots', () => {
+    const options = [
+      { id: 'a', label: 'ANTARGAZ' },
+      { id: 'b', label: 'PRIMAGAZ' }
+    ];
+    const result = decideChoice({ options, optionCounts: { a: 5, b: 2 }, blank: 1, seats: 1 });
+    const withChoice = buildMinutesDraft({
+      ...record,
+      votes: [{ id: 'v3', itemId: 'i1', question: 'Quel fournisseur retenir ?', rule: 'simple_majority', mode: 'device', secret: true, status: 'closed', quorumOverrideReason: null, result, choice: { options, optionCounts: result.optionCounts, blank: result.blank } }]
+    });
+    const t = plainText(withChoice.doc);
+    expect(t).toContain('Vote : Quel fournisseur retenir ?\nRègle : majorité des suffrages exprimés — vote sur appareil — scrutin secret\nOption\tVoix\nANTARGAZ\t5\nPRIMAGAZ\t2\nBulletins blancs\t1\n' + result.text.fr);
+    const fact = withChoice.facts.find((f) => f.id === 'vote:v3');
+    expect(fact?.text).toBe(result.text.fr);
+    expect(fact?.counts).toBeUndefined();
   });
 
   it('a regenerated draft is a new dated section, without a second title', () => {

@@ -49,6 +49,8 @@ export interface MinutesRecord {
     result: { outcome: string; text: { fr: string }; counts: Counts } | null;
     /** Counts per college, when the rule needed them. */
     colleges?: { landlord: Counts; tenant: Counts } | null;
+    /** A choice among options (instead of pour / contre / abstention): the options, votes per option and blank ballots once closed. */
+    choice?: { options: { id: string; label: string }[]; optionCounts: Record<string, number> | null; blank: number | null } | null;
   }[];
   /** When the draft is made (ISO), printed in its closing line. */
   generatedAt: string;
@@ -182,6 +184,16 @@ export function buildMinutesDraft(record: MinutesRecord): MinutesDraft {
       if (v.quorumOverrideReason) blocks.push(pm.paragraph(`Vote ouvert sans quorum, motif : ${v.quorumOverrideReason}`));
       if (v.status !== 'closed' || !v.result) {
         blocks.push(pm.paragraph(pm.italic('Vote non clos à la fin de la réunion : aucun résultat.')));
+        continue;
+      }
+      if (v.choice) {
+        const { options, optionCounts, blank } = v.choice;
+        const rows = options.map((o) => [o.label, String(optionCounts?.[o.id] ?? 0)]);
+        if (blank != null) rows.push(['Bulletins blancs', String(blank)]);
+        blocks.push(pm.table(['Option', 'Voix'], rows));
+        blocks.push(pm.paragraph(pm.bold(v.result.text.fr)));
+        facts.push({ id: `vote:${v.id}`, kind: 'vote', label: `Résultat du vote « ${v.question} »`, text: v.result.text.fr });
+        decisions.push([`${number}. ${item.title}`, v.question, OUTCOME[v.result.outcome] ?? v.result.outcome]);
         continue;
       }
       const c = v.result.counts;

@@ -311,7 +311,14 @@ export class MinutesService {
         status: vote.status,
         quorumOverrideReason: vote.quorumOverrideReason,
         result: vote.result ? { outcome: vote.result.outcome, text: vote.result.text, counts: vote.result.counts } : null,
-        colleges: vote.rule === 'majority_each_college' && vote.tally ? { landlord: vote.tally.colleges.landlord, tenant: vote.tally.colleges.tenant } : null
+        colleges: vote.rule === 'majority_each_college' && vote.tally ? { landlord: vote.tally.colleges.landlord, tenant: vote.tally.colleges.tenant } : null,
+        choice: vote.options
+          ? {
+              options: vote.options,
+              optionCounts: (vote.result as { optionCounts?: Record<string, number> } | null)?.optionCounts ?? null,
+              blank: (vote.result as { blank?: number } | null)?.blank ?? null
+            }
+          : null
       })),
       generatedAt
     };
