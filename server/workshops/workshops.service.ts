@@ -786,7 +786,14 @@ export class WorkshopService {
       const caps = this.capabilitiesOf(r);
       const id = who.user?.id ?? who.guest!.id;
       const name = who.user?.displayName ?? who.guest!.displayName;
-      return { access: caps.edit ? 'edit' : 'read', id, name };
+      // Once the host has locked the round under way, connections opened afterwards only read
+      // (connections already open keep writing: the Yjs server decides access when a connection opens).
+      let edit = caps.edit;
+      if (edit && r.w.status === 'live') {
+        const locked = await this.db.query('select 1 from workshop_round_locks where table_id = $1 and round = $2', [tableId, r.w.current_round]);
+        if (locked.length) edit = false;
+      }
+      return { access: edit ? 'edit' : 'read', id, name };
     } catch (err) {
       if (err instanceof AppError) return err.code === 'not_found' ? 'forbidden' : 'forbidden';
       throw err;

@@ -338,6 +338,16 @@ describe('workshops: tablecloths', () => {
     const state = (await api(server.url, members[1].cookie).get(`/workshops/${workshopId}`)).json.state as WorkshopState;
     expect(state.locks[tables[0]]).toEqual([1]);
 
+    // A connection opened after the lock of the round under way only reads: its write is refused by the server.
+    const afterLock = yjsClient(server.url, docName, { cookie: guestCookie });
+    docs.push(afterLock);
+    await waitFor(() => expect(afterLock.provider.synced).toBe(true));
+    addNote(afterLock.ydoc, { text: 'Après le verrou', authorName: 'Odette', round: 1 });
+    const check = yjsClient(server.url, docName, { cookie: facilitator.cookie });
+    docs.push(check);
+    await waitFor(() => expect(check.provider.synced).toBe(true));
+    await expect(waitFor(() => readNotes(check.ydoc).length > 1, { timeoutMs: 500 })).rejects.toThrow();
+
     // Once the workshop is closed, tablecloths open read-only: a write from a reader is refused by the server.
     await api(server.url, facilitator.cookie).post(`/workshops/${workshopId}/control`, { action: 'close' });
     const late = yjsClient(server.url, docName, { cookie: guestCookie });
