@@ -162,6 +162,7 @@ describe('world café in the browser', () => {
     await expectNoHorizontalScroll(guestPhone);
     await shot(guestPhone, 'workshop-phone');
     await shot(screen, 'workshop-projector');
+    await expectNoSeriousAxeViolations(screen);
   });
 
   it('round 2: every phone follows to a new table; a broadcast message shows everywhere', async () => {
