@@ -273,6 +273,11 @@ export class MinutesService {
     }
   }
 
+  /** The text as ProseMirror JSON: the live draft, or the submitted text. */
+  async text(actor: AuthUser | null, meetingId: string): Promise<PMNode> {
+    return this.currentText(await this.readable(actor, meetingId));
+  }
+
   /** Which facts of the record the text no longer states, and counts that contradict it. */
   async check(actor: AuthUser | null, meetingId: string): Promise<FactsCheck> {
     const v = await this.readable(actor, meetingId);

@@ -115,6 +115,13 @@ describe('minutes in the browser', () => {
     await facts.getByText('Le texte reprend tous les faits du registre.').waitFor();
     await facts.getByText('Rejeté : 1 pour, 1 contre, 0 abstention (majorité des suffrages exprimés)').waitFor();
     await shot(sec, 'minutes-draft-secretary');
+
+    // Without JavaScript (an old phone): the draft is still readable, and the facts are checked.
+    const noJs = await browse(jean, { javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+    await noJs.goto(`/m/${meetingId}/minutes`);
+    await noJs.getByText('Lucie Bernard, pouvoir donné à Jean Moreau').first().waitFor();
+    await noJs.getByRole('complementary', { name: 'Faits du registre' }).getByText('Le texte reprend tous les faits du registre.').waitFor();
+    await expectNoHorizontalScroll(noJs);
   });
 
   it('a tenant representative edits on a phone; a count that contradicts the record warns the secretary', async () => {

@@ -20,15 +20,17 @@ export const load: PageServerLoad = async (event) => {
   const service = event.locals.services.minutes;
   try {
     const minutes = await service.get(user, meetingId);
-    const [check, candidates] = await Promise.all([
+    const [check, candidates, draftText] = await Promise.all([
       minutes.generated ? service.check(user, meetingId) : Promise.resolve({ ok: true, missing: [], contradictions: [] }),
-      minutes.can.linkApproval ? service.approvalCandidates(user, meetingId) : Promise.resolve([])
+      minutes.can.linkApproval ? service.approvalCandidates(user, meetingId) : Promise.resolve([]),
+      // The draft as text for browsers without JavaScript (the editor needs it).
+      minutes.generated && minutes.status === 'draft' ? service.text(user, meetingId) : Promise.resolve(null)
     ]);
-    return { minutes, check, candidates, notReady: null, editorUser: { name: user.displayName, color: colourOf(user.id) } };
+    return { minutes, check, candidates, draftText, notReady: null, editorUser: { name: user.displayName, color: colourOf(user.id) } };
   } catch (err) {
     // Not prepared yet (meeting not live or closed, no draft for representatives): say so.
     if (err instanceof AppError && err.code === 'conflict') {
-      return { minutes: null, check: null, candidates: [], notReady: toApiError(err, event.locals.locale).message, editorUser: null };
+      return { minutes: null, check: null, candidates: [], draftText: null, notReady: toApiError(err, event.locals.locale).message, editorUser: null };
     }
     if (err instanceof AppError && err.code === 'forbidden') error(403, toApiError(err, event.locals.locale).message);
     return pageFailure(err, event.url);
