@@ -521,7 +521,8 @@ export class WorkshopService {
   async joinAsGuest(guest: Guest | null, workshopId: string): Promise<WorkshopCapabilities> {
     if (!guest) throw Errors.unauthorised();
     const r = await this.resolve({ user: null, guest }, workshopId);
-    if (r.w.status === 'closed') throw conflict('Cet atelier est clos.', 'This workshop is closed.');
+    // A closed workshop is still there to read; nobody joins it any more.
+    if (r.w.status === 'closed') return this.capabilitiesOf(r);
     if (!r.participant) {
       await this.mutate(workshopId, async (tx, w) => {
         await tx.query(
