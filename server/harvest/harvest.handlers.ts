@@ -55,15 +55,10 @@ export function broadcastHarvestChanges(io: ConcertoIo, services: WithHarvest): 
       running.delete(workshopId);
     }
   };
-  return services.harvest.onChange(({ workshopId, voterKey }) => {
+  return services.harvest.onChange(({ workshopId, voter }) => {
     if (running.has(workshopId)) again.add(workshopId);
     else void run(workshopId);
-    if (voterKey) {
-      services.harvest
-        .mine(workshopId, voterKey)
-        .then((mine) => io.to(harvestVoterRoom(workshopId, voterKey)).emit('harvest:mine', mine))
-        .catch((err) => services.logger.error({ err, workshopId }, 'harvest mine broadcast failed'));
-    }
+    if (voter) io.to(harvestVoterRoom(workshopId, voter.key)).emit('harvest:mine', voter.mine);
   });
 }
 

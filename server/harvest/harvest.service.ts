@@ -26,8 +26,8 @@ export const harvestActorOf = (user: AuthUser | null, guest: Guest | null): Harv
 
 export interface HarvestChange {
   workshopId: string;
-  /** The voter whose own dots changed, for their other devices. */
-  voterKey?: string;
+  /** The voter whose own dots changed, for their other devices, and those dots as committed. */
+  voter?: { key: string; mine: HarvestMine };
 }
 export type HarvestChangeListener = (change: HarvestChange) => void;
 
@@ -108,9 +108,9 @@ export class HarvestService {
   }
 
   /** Resolves the asker's rights on a workshop's harvest; a workshop they may not see is "not found". */
-  async context(actor: HarvestActor | null, workshopId: string): Promise<HarvestCtx> {
+  async context(actor: HarvestActor | null, workshopId: string, known?: WorkshopRow): Promise<HarvestCtx> {
     if (!actor) throw Errors.unauthorised();
-    const workshop = await this.workshopRow(workshopId);
+    const workshop = known ?? (await this.workshopRow(workshopId));
     if (!workshop) throw Errors.notFound(WORKSHOP);
     if (actor.kind === 'guest') {
       const g = actor.guest;
@@ -261,20 +261,46 @@ export class HarvestService {
    * Runs a change in one transaction that first bumps the revision (locking the harvest row), then
    * notifies after the commit.
    */
-  private async mutate<T>(c: HarvestCtx, fn: (tx: Queryable, h: HarvestRow) => Promise<T>, voterKey?: string): Promise<T> {
-    await this.ensureHarvest(c.workshop.id);
-    const result = await this.db.transaction(async (tx) => {
-      const [h] = await tx.query<HarvestRow>('update harvests set rev = rev + 1 where workshop_id = $1 returning *', [c.workshop.id]);
-      return fn(tx, h);
-    });
-    this.changed({ workshopId: c.workshop.id, voterKey });
-    return result;
+  private async mutate<T>(c: HarvestCtx, fn: (tx: Queryable, h: HarvestRow) => Promise<T>, voterOf?: (result: T) => HarvestChange['voter']): Promise<T> {
+    const run = () =>
+      this.db.transaction(async (tx) => {
+        const [h] = await tx.query<HarvestRow>('update harvests set rev = rev + 1 where workshop_id = $1 returning *', [c.workshop.id]);
+        return h ? { done: true as const, value: await fn(tx, h) } : { done: false as const };
+      });
+    let out = await run();
+    if (!out.done) {
+      // The first change of this harvest: create its row, then run the change.
+      await this.ensureHarvest(c.workshop.id);
+      out = await run();
+      if (!out.done) throw Errors.notFound(WORKSHOP);
+    }
+    this.changed({ workshopId: c.workshop.id, voter: voterOf?.(out.value) });
+    return out.value;
+  }
+
+  /** The voter's dots as the transaction sees them (after its change). */
+  private async mineIn(q: Queryable, workshopId: string, voterKey: string, fallbackAllowed: number): Promise<HarvestMine> {
+    const [rows, voter] = await Promise.all([
+      q.query<{ idea_id: string; n: number }>('select idea_id, count(*)::int as n from harvest_dots where workshop_id = $1 and voter_key = $2 group by idea_id', [workshopId, voterKey]),
+      q.query<{ dots_used: number; dots_allowed: number }>('select dots_used, dots_allowed from harvest_voters where workshop_id = $1 and voter_key = $2', [workshopId, voterKey])
+    ]);
+    return {
+      workshopId,
+      dots: Object.fromEntries(rows.map((r) => [r.idea_id, r.n])),
+      used: voter[0]?.dots_used ?? 0,
+      allowed: voter[0]?.dots_allowed ?? fallbackAllowed
+    };
   }
 
   private async ideaContext(actor: HarvestActor | null, ideaId: string): Promise<{ c: HarvestCtx; ideaId: string }> {
-    const rows = isUuid(ideaId) ? await this.db.query<{ workshop_id: string }>('select workshop_id from harvest_ideas where id = $1', [ideaId]) : [];
+    const rows = isUuid(ideaId)
+      ? await this.db.query<WorkshopRow>(
+          'select w.id, w.organisation_id, w.body_id, w.title, w.created_by from harvest_ideas i join workshops w on w.id = i.workshop_id where i.id = $1',
+          [ideaId]
+        )
+      : [];
     if (!rows.length) throw Errors.notFound(IDEA);
-    const c = await this.context(actor, rows[0].workshop_id).catch((err) => {
+    const c = await this.context(actor, rows[0].id, rows[0]).catch((err) => {
       throw err instanceof AppError && err.code === 'not_found' ? Errors.notFound(IDEA) : err;
     });
     return { c, ideaId };
@@ -435,7 +461,7 @@ export class HarvestService {
   async placeDot(actor: HarvestActor | null, ideaId: string): Promise<HarvestMine> {
     const { c } = await this.ideaContext(actor, ideaId);
     if (!c.capabilities.canVote) throw Errors.forbidden();
-    await this.mutate(
+    return this.mutate(
       c,
       async (tx, h) => {
         const settings = settingsOf(h);
@@ -443,12 +469,15 @@ export class HarvestService {
           'select idea_id, count(*)::int as n from harvest_dots where workshop_id = $1 and voter_key = $2 group by idea_id',
           [c.workshop.id, c.voterKey]
         );
-        const refusal = checkPlaceDot(settings, h.phase, Object.fromEntries(mineRows.map((r) => [r.idea_id, r.n])), ideaId);
+        const dots: Record<string, number> = Object.fromEntries(mineRows.map((r) => [r.idea_id, r.n]));
+        const refusal = checkPlaceDot(settings, h.phase, dots, ideaId);
         if (refusal) throw refuse(refusal);
+        let voter: { dots_used: number; dots_allowed: number };
         try {
-          await tx.query(
+          [voter] = await tx.query<{ dots_used: number; dots_allowed: number }>(
             `insert into harvest_voters (workshop_id, voter_key, display_name, dots_allowed, dots_used) values ($1, $2, $3, $4, 1)
-             on conflict (workshop_id, voter_key) do update set dots_used = harvest_voters.dots_used + 1`,
+             on conflict (workshop_id, voter_key) do update set dots_used = harvest_voters.dots_used + 1
+             returning dots_used, dots_allowed`,
             [c.workshop.id, c.voterKey, c.displayName, settings.dotsPerPerson]
           );
         } catch (err) {
@@ -456,16 +485,18 @@ export class HarvestService {
           throw err;
         }
         await tx.query('insert into harvest_dots (workshop_id, idea_id, voter_key) values ($1, $2, $3)', [c.workshop.id, ideaId, c.voterKey]);
+        dots[ideaId] = (dots[ideaId] ?? 0) + 1;
+        const mine: HarvestMine = { workshopId: c.workshop.id, dots, used: voter.dots_used, allowed: voter.dots_allowed };
+        return mine;
       },
-      c.voterKey
+      (mine) => ({ key: c.voterKey, mine })
     );
-    return this.mine(c.workshop.id, c.voterKey);
   }
 
   async removeDot(actor: HarvestActor | null, ideaId: string): Promise<HarvestMine> {
     const { c } = await this.ideaContext(actor, ideaId);
     if (!c.capabilities.canVote) throw Errors.forbidden();
-    await this.mutate(
+    return this.mutate(
       c,
       async (tx, h) => {
         const mineRows = await tx.query<{ n: number }>('select count(*)::int as n from harvest_dots where idea_id = $1 and voter_key = $2', [ideaId, c.voterKey]);
@@ -473,10 +504,10 @@ export class HarvestService {
         if (refusal) throw refuse(refusal);
         await tx.query('delete from harvest_dots where id = (select max(id) from harvest_dots where idea_id = $1 and voter_key = $2)', [ideaId, c.voterKey]);
         await tx.query('update harvest_voters set dots_used = dots_used - 1 where workshop_id = $1 and voter_key = $2', [c.workshop.id, c.voterKey]);
+        return this.mineIn(tx, c.workshop.id, c.voterKey, h.dots_per_person);
       },
-      c.voterKey
+      (mine) => ({ key: c.voterKey, mine })
     );
-    return this.mine(c.workshop.id, c.voterKey);
   }
 
   /** Makes an idea an action of the body's action plan (once: a second click answers the same action). */
