@@ -4,7 +4,9 @@ import type { Db } from '../../server/db/db.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
 import { addParticipant, type Participant } from '../helpers/meeting-fixtures.ts';
 import { api, openTestDb, rowCounts, setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
+import { yjsClient } from '../helpers/realtime-clients.ts';
 import { waitFor } from '../helpers/wait-for.ts';
+import { addNote, readNotes, tableclothDocName } from '../../src/lib/workshops/tablecloth.ts';
 import { boardClient, guestCookieFor, insertWorkshop, writeNotes, writeSummary, type BoardClient } from './harvest-fixtures.ts';
 
 // Issue 7, the harvest of a world café (seed 002, Office 64, "Les seniors du parc social",
@@ -106,6 +108,27 @@ describe('gathering the tablecloths', () => {
     expect(after.ideas.find((i: { id: string }) => i.id === state.ideas[0].id).themeId).toBe(theme.json.theme.id);
     const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from harvest_ideas where workshop_id = $1', [w.workshopId]);
     expect(n).toBe(6);
+  });
+});
+
+describe('gathering what a phone just wrote', () => {
+  it('gathers a note written on a tablecloth through the Yjs server by a y-websocket client', async () => {
+    const w = await workshopWithNotes('Atelier 1 — note d’un téléphone');
+    const client = yjsClient(server.url, tableclothDocName(w.tableIds[2]), { cookie: secretary.cookie });
+    try {
+      await waitFor(() => client.provider.synced, { timeoutMs: 10_000 });
+      expect(readNotes(client.ydoc).map((n) => n.text)).toEqual(['Visite à domicile avec la conseillère sociale']);
+      addNote(client.ydoc, { text: 'Réunion d’information dans les résidences ciblées', round: 3, authorName: 'Nadine' });
+      await waitFor(async () => {
+        const doc = await services().documents.open(tableclothDocName(w.tableIds[2]));
+        return readNotes(doc).length === 2;
+      });
+      expect((await as(secretary.cookie).post(`/workshops/${w.workshopId}/harvest/gather`)).json).toEqual({ added: 6 });
+      const state = (await as(tenant.cookie).get(`/workshops/${w.workshopId}/harvest`)).json.state;
+      expect(state.ideas.at(-1)).toMatchObject({ text: 'Réunion d’information dans les résidences ciblées', tableName: 'Le locataire', round: 3, authorName: 'Nadine' });
+    } finally {
+      client.provider.destroy();
+    }
   });
 });
 
