@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Mailer } from '../mail/mailer.ts';
 import { z } from 'zod';
 import type { AccessService } from '../access.ts';
 import type { AuthUser } from '../auth/sessions.ts';
@@ -109,6 +110,15 @@ export interface MinutesFile {
   data: Buffer;
 }
 
+/** What the minutes need from the rest of the composition (`services` itself fits). */
+export interface MinutesDeps {
+  votes: VoteService;
+  documents: DocumentStore;
+  /** A mail goes with each publication notice when SMTP is set. */
+  mailer?: Mailer;
+  config?: { origin: string | null };
+}
+
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
 
 /**
@@ -121,7 +131,7 @@ const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOSt
  * in-app notice.
  */
 export class MinutesService {
-  private deps: { votes: VoteService; documents: DocumentStore } | null = null;
+  private deps: MinutesDeps | null = null;
 
   constructor(
     private readonly db: Db,
@@ -134,7 +144,7 @@ export class MinutesService {
    * The vote service (to hear votes close) and the document store (bound to the Yjs server) are
    * given by the composition root once both exist (server/app.ts, beside `documents.bind`).
    */
-  bind(deps: { votes: VoteService; documents: DocumentStore }): void {
+  bind(deps: MinutesDeps): void {
     if (this.deps) return;
     this.deps = deps;
     deps.votes.onChange((change) => {
@@ -442,20 +452,50 @@ export class MinutesService {
       });
     } else {
       if (!v.can.publish) throw wrong();
-      await this.db.transaction(async (tx) => {
+      const notified = await this.db.transaction(async (tx) => {
         const done = await tx.query(`update minutes set status = 'published', published_at = now() where id = $1 and status = 'approved' returning id`, [row.id]);
         if (!done.length) throw wrong();
         await this.transitionRow(tx, row.id, 'approved', 'published', v.actor.id);
         // An in-app notice to every member of the body, as meetings do for convocations.
-        await tx.query(
+        return tx.query<{ person_id: string }>(
           `insert into notifications (organisation_id, person_id, kind, data)
            select $1, ms.person_id, 'minutes.published', jsonb_build_object('meetingId', $2::text, 'title', $3::text)
-             from memberships ms where ms.body_id = $4`,
+             from memberships ms where ms.body_id = $4
+           returning person_id`,
           [v.meeting.organisation_id, v.meeting.id, v.meeting.title, v.meeting.body_id]
         );
       });
+      // After the commit, and without holding up the answer: a failed mail is logged, the notice stays.
+      if (this.deps?.mailer?.configured && notified.length) {
+        void this.mailPublished(v.meeting, notified.map((n) => n.person_id)).catch((err: unknown) => this.logger?.warn({ err }, 'minutes publication mail failed'));
+      }
     }
     return this.get(actor, meetingId);
+  }
+
+  /** The publication notice by mail, in French then English, to members who have an address. */
+  async mailPublished(meeting: MeetingRow, personIds: string[]): Promise<number> {
+    const mailer = this.deps?.mailer;
+    if (!mailer?.configured) return 0;
+    const people = await this.db.query<{ email: string; full_name: string }>('select email, full_name from people where id = any($1::uuid[]) and email is not null', [personIds]);
+    const origin = this.deps?.config?.origin;
+    const link = origin ? `${origin}/m/${meeting.id}/minutes` : null;
+    let sent = 0;
+    for (const p of people) {
+      try {
+        await mailer.send({
+          to: p.email,
+          subject: `Compte rendu publié : ${meeting.title} / Minutes published: ${meeting.title}`,
+          text:
+            `Bonjour ${p.full_name},\n\nLe compte rendu de « ${meeting.title} » (${meeting.body_name}) a été approuvé et publié. Vous pouvez le lire dans Concerto${link ? ` : ${link}` : '.'}\n\n` +
+            `Hello ${p.full_name},\n\nThe minutes of "${meeting.title}" (${meeting.body_name}) were approved and published. You can read them in Concerto${link ? `: ${link}` : '.'}\n`
+        });
+        sent++;
+      } catch (err) {
+        this.logger?.warn({ err }, 'minutes publication mail failed');
+      }
+    }
+    return sent;
   }
 
   /** Votes of later meetings of the same body that could approve these minutes. */

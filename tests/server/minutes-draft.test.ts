@@ -4,6 +4,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/db.ts';
 import { pdfTagging, pdfText } from '../../server/documents/pdf-inspect.ts';
 import { plainText, yDocToJSON } from '../../server/documents/prosemirror.ts';
+import type { Mail } from '../../server/mail/mailer.ts';
+import { MinutesService } from '../../server/minutes/minutes.service.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
 import { addParticipant, createCouncil, createMeeting, type Council, type Participant } from '../helpers/meeting-fixtures.ts';
 import { yjsClient, type YjsClient } from '../helpers/realtime-clients.ts';
@@ -294,6 +296,24 @@ describe('approval, publication and exports', () => {
       { from_status: 'submitted', to_status: 'approved', vote_id: approval.id },
       { from_status: 'approved', to_status: 'published', vote_id: null }
     ]);
+  });
+
+  it('mails the publication notice to members with an address when SMTP is set', async () => {
+    const sent: Mail[] = [];
+    const s = services();
+    const withMail = new MinutesService(db, s.access, s.meetings);
+    withMail.bind({ votes: s.votes, documents: s.documents, mailer: { configured: true, send: async (mail) => (sent.push(mail), true) }, config: { origin: 'https://concerto.example.org' } });
+    // Arranged in SQL: minutes already approved for another closed meeting.
+    const other = await createMeeting(server.url, council.secretary.cookie, council.bodyId, { title: 'CCL du 3 octobre', startsAt: '2026-10-03T14:00' }, 'live');
+    expect((await as(council.secretary.cookie).post(`/meetings/${other.id}/transitions`, { to: 'closed' })).status).toBe(200);
+    await db.query(`insert into minutes (meeting_id, organisation_id, body_id, status, generations, content) select id, organisation_id, body_id, 'approved', 1, '{"type":"doc","content":[]}' from meetings where id = $1`, [other.id]);
+
+    const published = await withMail.transition(userOf(council.secretary), other.id, { to: 'published' });
+    expect(published.status).toBe('published');
+    const mails = await waitFor(() => (sent.length === 10 ? sent : false));
+    expect(mails.map((m) => m.to).sort()).toEqual([council.chair, council.secretary, ...council.landlords.slice(1), ...council.tenants, council.nonVoting, council.observer].map((p) => p.email).sort());
+    expect(mails[0].subject).toBe('Compte rendu publié : CCL du 3 octobre / Minutes published: CCL du 3 octobre');
+    expect(mails[0].text).toContain(`https://concerto.example.org/m/${other.id}/minutes`);
   });
 
   it('downloads as a tagged PDF and a Word file with the counts and names', async () => {
