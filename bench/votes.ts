@@ -155,6 +155,28 @@ function watchFinalTally(voters: Voter[], voteId: string, expected: number): Pro
   );
 }
 
+/**
+ * Resolves once every client has seen the vote closed: the closing broadcast carries the roll
+ * call (500 names) to 500 clients in this very process, so the next vote waits until they have
+ * all read it rather than measuring their parsing as casting time.
+ */
+function watchClosed(voters: Voter[], voteId: string): Promise<void> {
+  if (USE_HTTP) return Promise.resolve();
+  return Promise.all(
+    voters.map(
+      (v) =>
+        new Promise<void>((resolve) => {
+          const onChange = (payload: { vote: { id: string; status: string } }) => {
+            if (payload.vote.id !== voteId || payload.vote.status !== 'closed') return;
+            v.socket!.off('vote:changed', onChange);
+            resolve();
+          };
+          v.socket!.on('vote:changed', onChange);
+        })
+    )
+  ).then(() => undefined);
+}
+
 /** Single-row committed inserts per second with `connections` connections, for `ms` ms. */
 async function insertRate(url: string, connections: number, ms: number): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: connections });
@@ -246,7 +268,9 @@ async function main(): Promise<void> {
     {
       const warm = await open('Vote d’échauffement');
       await Promise.all(voters.map((v, i) => cast(serverUrl, v, warm.id, choiceOf(i, 0))));
+      const seenClosed = watchClosed(voters, warm.id);
       await votes.close(chair.user, warm.id);
+      await seenClosed;
     }
 
     // Latency ---------------------------------------------------------------------------------
@@ -266,7 +290,9 @@ async function main(): Promise<void> {
       })
     );
     const tallyMs = USE_HTTP ? [] : (await Promise.all(seen)).map((t) => t - lastCastAt);
+    const seenClosed = watchClosed(voters, vote.id);
     const closed = await votes.close(chair.user, vote.id);
+    await seenClosed;
     const counts = closed.result!.counts;
     const countsExact = counts.pour === expected.pour && counts.contre === expected.contre && counts.abstention === expected.abstention && closed.tally!.deviceBallots === VOTERS;
     log(`  ack p50 ${round(median(acks))} ms, p99 ${round(percentile(acks, 99))} ms; final tally seen by all, p99 ${USE_HTTP ? 'n/a (HTTP)' : `${round(percentile(tallyMs, 99))} ms`}`);
@@ -291,7 +317,9 @@ async function main(): Promise<void> {
       );
       castingMs += performance.now() - t0;
       ballots += VOTERS;
+      const closedSeen = watchClosed(voters, v.id);
       const done = await votes.close(chair.user, v.id);
+      await closedSeen;
       const c = done.result!.counts;
       exactAll &&= c.pour === want.pour && c.contre === want.contre && c.abstention === want.abstention;
     }

@@ -6,7 +6,7 @@ import type { AccessService } from '../access.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { policy } from '../auth/policy.ts';
 import { appendMeetingAudit, type AuditInput } from '../audit/meeting-audit.ts';
-import { appendMeetingAuditBatch } from './audit-batch.ts';
+import { auditRows } from './audit-batch.ts';
 import { decisionsToCsv } from './decisions-csv.ts';
 import { AppError, Errors, bi } from '../shared/app-error.ts';
 import { z } from 'zod';
@@ -595,44 +595,52 @@ export class VoteService {
     await tx.query('select id from meetings where id = $1 for update', [meetingId]);
     const voteIds = [...new Set(batch.map((c) => c.voteId))];
     const users = [...new Set(batch.map((c) => c.actorUserId))];
-    const votes = new Map<string, VoteRow>();
-    for (const v of await tx.query<VoteRow>('select * from votes where id = any($1::uuid[]) order by id for update', [voteIds])) votes.set(v.id, v);
+    const receiptHashes = batch.filter((c) => c.receipt).map((c) => hashReceipt(c.receipt!));
     const key = (voteId: string, personId: string) => `${voteId}|${personId}`;
-    // The ballots each user may cast: their own and those of the members they represent.
     type Seat = { vote_id: string; voting_for_person_id: string; person_id: string; user_id: string; college: College; presence: 'room' | 'remote'; name: string };
-    const seats = await tx.query<Seat>(
-      `select e.vote_id, e.voting_for_person_id, e.person_id, p.user_id, e.college, e.presence, f.full_name as name
-         from vote_electorate e join people p on p.id = e.person_id join people f on f.id = e.voting_for_person_id
-        where e.vote_id = any($1::uuid[]) and p.user_id = any($2::uuid[])`,
-      [voteIds, users]
+    type Existing = { t: 'b' | 'p'; vote_id: string; voting_for_person_id: string; choice: Choice | null; option_ids: string[] | null };
+    type Receipt = { vote_id: string; receipt_hash: string; choice: Choice | null; option_ids: string[] | null };
+    // Everything the group needs, read in one statement under the meeting's lock (which every
+    // writer of votes, ballots and the audit log takes first): the votes; the ballots each user
+    // may cast (their own and those of the members they represent) and which are already
+    // recorded (named ballots with their value, secret ones only as "has voted"); the last
+    // audit entry; the secret ballots whose receipts are presented.
+    const [read] = await tx.query<{ votes: VoteRow[]; seats: Seat[]; existing: Existing[]; last_audit: { seq: number; hash: string } | null; receipts: Receipt[] }>(
+      `with s as (
+         select e.vote_id, e.voting_for_person_id, e.person_id, p.user_id, e.college, e.presence, f.full_name as name
+           from vote_electorate e join people p on p.id = e.person_id join people f on f.id = e.voting_for_person_id
+          where e.vote_id = any($1::uuid[]) and p.user_id = any($2::uuid[]))
+       select
+         (select coalesce(jsonb_agg(v), '[]'::jsonb) from votes v where v.id = any($1::uuid[])) as votes,
+         (select coalesce(jsonb_agg(s), '[]'::jsonb) from s) as seats,
+         (select coalesce(jsonb_agg(x), '[]'::jsonb) from (
+            select 'b' as t, b.vote_id, b.voting_for_person_id, b.choice, b.option_ids
+              from ballots b join s on s.vote_id = b.vote_id and s.voting_for_person_id = b.voting_for_person_id
+            union all
+            select 'p', vp.vote_id, vp.voting_for_person_id, null, null
+              from vote_participation vp join s on s.vote_id = vp.vote_id and s.voting_for_person_id = vp.voting_for_person_id) x) as existing,
+         (select to_jsonb(a) from (select seq, hash from meeting_audit where meeting_id = $3 order by seq desc limit 1) a) as last_audit,
+         (select coalesce(jsonb_agg(r), '[]'::jsonb) from (select vote_id, receipt_hash, choice, option_ids from secret_ballots where receipt_hash = any($4::text[])) r) as receipts`,
+      [voteIds, users, meetingId, receiptHashes]
     );
-    const seatOf = (c: PendingCast): Seat | undefined =>
-      seats.find(
-        (e) => e.vote_id === c.voteId && e.user_id === c.actorUserId && (c.forPersonId ? e.voting_for_person_id === c.forPersonId : e.voting_for_person_id === e.person_id)
-      );
-    const persons = [...new Set(seats.map((e) => e.voting_for_person_id))];
-    // What is already recorded: named ballots with their value, secret ones only as "has voted".
+    const votes = new Map<string, VoteRow>(read.votes.map((v) => [v.id, v]));
+    const seats = read.seats;
+    const seatIndex = new Map<string, Seat>();
+    for (const e of seats) {
+      seatIndex.set(`${e.vote_id}|${e.user_id}|${e.voting_for_person_id}`, e);
+      if (e.person_id === e.voting_for_person_id) seatIndex.set(`${e.vote_id}|${e.user_id}|self`, e);
+    }
+    const seatOf = (c: PendingCast): Seat | undefined => seatIndex.get(`${c.voteId}|${c.actorUserId}|${c.forPersonId ?? 'self'}`);
     const named = new Map<string, BallotValue>();
     const participated = new Set<string>();
-    for (const b of await tx.query<{ t: 'b' | 'p'; vote_id: string; voting_for_person_id: string; choice: Choice | null; option_ids: string[] | null }>(
-      `select 'b' as t, vote_id, voting_for_person_id, choice, option_ids from ballots where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])
-       union all
-       select 'p', vote_id, voting_for_person_id, null, null from vote_participation where vote_id = any($1::uuid[]) and voting_for_person_id = any($2::uuid[])`,
-      [voteIds, persons]
-    )) {
+    for (const b of read.existing) {
       const k = key(b.vote_id, b.voting_for_person_id);
       if (b.t === 'p') participated.add(k);
       else named.set(k, b.option_ids ? { choice: null, optionIds: b.option_ids } : { choice: b.choice!, optionIds: null });
     }
-    const receiptHashes = batch.filter((c) => c.receipt).map((c) => hashReceipt(c.receipt!));
     const secretByReceipt = new Map<string, { voteId: string; value: BallotValue; isNew: boolean }>();
-    if (receiptHashes.length) {
-      for (const r of await tx.query<{ vote_id: string; receipt_hash: string; choice: Choice | null; option_ids: string[] | null }>(
-        'select vote_id, receipt_hash, choice, option_ids from secret_ballots where receipt_hash = any($1::text[])',
-        [receiptHashes]
-      )) {
-        secretByReceipt.set(r.receipt_hash, { voteId: r.vote_id, value: r.option_ids ? { choice: null, optionIds: r.option_ids } : { choice: r.choice!, optionIds: null }, isNew: false });
-      }
+    for (const r of read.receipts) {
+      secretByReceipt.set(r.receipt_hash, { voteId: r.vote_id, value: r.option_ids ? { choice: null, optionIds: r.option_ids } : { choice: r.choice!, optionIds: null }, isNew: false });
     }
 
     const newNamed: { vote_id: string; person: string; choice: Choice | null; opts: string[] | null }[] = [];
@@ -731,49 +739,47 @@ export class VoteService {
       }
     }
 
+    // Shuffled, so the order secret rows are stored in says nothing about the order voters voted in.
+    for (let i = newSecret.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [newSecret[i], newSecret[j]] = [newSecret[j], newSecret[i]];
+    }
+    // Every write of the group in one statement (data-modifying WITH clauses all run, in full).
     const opts = `case when r.opts is null then null else array(select jsonb_array_elements_text(r.opts)) end`;
-    if (newNamed.length) {
-      await tx.query(
-        `insert into ballots (vote_id, voting_for_person_id, choice, option_ids)
-         select r.vote_id, r.person, r.choice, ${opts} from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)`,
-        [JSON.stringify(newNamed)]
-      );
-    }
-    if (changedNamed.size) {
-      await tx.query(
-        `update ballots b set choice = r.choice, option_ids = ${opts}, cast_at = now()
-           from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)
-          where b.vote_id = r.vote_id and b.voting_for_person_id = r.person`,
-        [JSON.stringify([...changedNamed.values()])]
-      );
-    }
-    if (newParticipation.length) {
-      await tx.query(
-        `insert into vote_participation (vote_id, voting_for_person_id)
-         select r.vote_id, r.person from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid)`,
-        [JSON.stringify(newParticipation)]
-      );
-    }
-    if (newSecret.length) {
-      // Shuffled, so the order rows are stored in says nothing about the order voters voted in.
-      for (let i = newSecret.length - 1; i > 0; i--) {
-        const j = Math.floor(Math.random() * (i + 1));
-        [newSecret[i], newSecret[j]] = [newSecret[j], newSecret[i]];
-      }
-      await tx.query(
-        `insert into secret_ballots (vote_id, college, choice, option_ids, receipt_hash)
-         select r.vote_id, r.college, r.choice, ${opts}, r.receipt_hash from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, college text, choice text, opts jsonb, receipt_hash text)`,
-        [JSON.stringify(newSecret)]
-      );
-    }
-    if (changedSecret.size) {
-      await tx.query(
-        `update secret_ballots s set choice = r.choice, option_ids = ${opts}
-           from jsonb_to_recordset($1::jsonb) as r(hash text, choice text, opts jsonb) where s.receipt_hash = r.hash`,
-        [JSON.stringify([...changedSecret.values()])]
-      );
-    }
-    await appendMeetingAuditBatch(tx, meetingId, audit);
+    await tx.query(
+      `with new_ballots as (
+         insert into ballots (vote_id, voting_for_person_id, choice, option_ids)
+         select r.vote_id, r.person, r.choice, ${opts} from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb) returning 1),
+       changed_ballots as (
+         update ballots b set choice = r.choice, option_ids = ${opts}, cast_at = now()
+           from jsonb_to_recordset($2::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)
+          where b.vote_id = r.vote_id and b.voting_for_person_id = r.person returning 1),
+       new_participation as (
+         insert into vote_participation (vote_id, voting_for_person_id)
+         select r.vote_id, r.person from jsonb_to_recordset($3::jsonb) as r(vote_id uuid, person uuid) returning 1),
+       new_secret as (
+         insert into secret_ballots (vote_id, college, choice, option_ids, receipt_hash)
+         select r.vote_id, r.college, r.choice, ${opts}, r.receipt_hash
+           from jsonb_to_recordset($4::jsonb) as r(vote_id uuid, college text, choice text, opts jsonb, receipt_hash text) returning 1),
+       changed_secret as (
+         update secret_ballots s set choice = r.choice, option_ids = ${opts}
+           from jsonb_to_recordset($5::jsonb) as r(hash text, choice text, opts jsonb) where s.receipt_hash = r.hash returning 1),
+       audit as (
+         insert into meeting_audit (meeting_id, seq, at, actor_user_id, type, data, prev_hash, hash)
+         select $6, r.seq, r.at, r.actor, r.type, r.data, r.prev, r.hash
+           from jsonb_to_recordset($7::jsonb) as r(seq integer, at timestamptz, actor uuid, type text, data jsonb, prev text, hash text) order by r.seq returning 1)
+       select (select count(*) from new_ballots) + (select count(*) from changed_ballots) + (select count(*) from new_participation)
+            + (select count(*) from new_secret) + (select count(*) from changed_secret) + (select count(*) from audit) as n`,
+      [
+        JSON.stringify(newNamed),
+        JSON.stringify([...changedNamed.values()]),
+        JSON.stringify(newParticipation),
+        JSON.stringify(newSecret),
+        JSON.stringify([...changedSecret.values()]),
+        meetingId,
+        JSON.stringify(auditRows(meetingId, read.last_audit, audit))
+      ]
+    );
 
     // Each voter's part in the vote as this group leaves it.
     batch.forEach((c, i) => {
