@@ -239,6 +239,21 @@ describe('dot voting', () => {
     expect(late.json.error.fields.dotsPerPerson).toBeTruthy();
   });
 
+  it('gives a voter their dots back when the ideas they were on go with a removed table', async () => {
+    const w = await workshopWithNotes('Atelier 1 — table retirée');
+    await as(secretary.cookie).post(`/workshops/${w.workshopId}/harvest/gather`);
+    await as(secretary.cookie).post(`/workshops/${w.workshopId}/harvest/phase`, { phase: 'voting' });
+    const ideas = (await as(tenant.cookie).get(`/workshops/${w.workshopId}/harvest`)).json.state.ideas;
+    const onFirstTable = ideas.filter((i: { tableId: string }) => i.tableId === w.tableIds[0]);
+    const elsewhere = ideas.find((i: { tableId: string }) => i.tableId !== w.tableIds[0]);
+    for (const i of [...onFirstTable, elsewhere]) expect((await as(tenant.cookie).post(`/harvest-ideas/${i.id}/dots`)).status).toBe(201);
+    await db.query('delete from workshop_tables where id = $1', [w.tableIds[0]]);
+    const mine = (await as(tenant.cookie).get(`/workshops/${w.workshopId}/harvest`)).json.mine;
+    expect(mine).toMatchObject({ used: 1, allowed: 5, dots: { [elsewhere.id]: 1 } });
+    // Taking a dot back by hand is counted once, not twice.
+    expect((await as(tenant.cookie).delete(`/harvest-ideas/${elsewhere.id}/dots`)).json.mine).toMatchObject({ used: 0, dots: {} });
+  });
+
   it('refuses a second dot on the same idea when stacking is off', async () => {
     const w = await workshopWithNotes('Atelier 1 — une gommette par idée');
     await as(secretary.cookie).post(`/workshops/${w.workshopId}/harvest/gather`);

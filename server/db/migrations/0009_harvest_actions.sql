@@ -109,3 +109,18 @@ create table harvest_dots (
 );
 create index harvest_dots_idea_idx on harvest_dots (idea_id);
 create index harvest_dots_voter_idx on harvest_dots (workshop_id, voter_key);
+
+-- A dot deleted by a cascade (its idea went with a removed table) gives the dot back to its voter;
+-- taking a dot back (server/harvest/harvest.service.ts) updates the count itself. A before-trigger
+-- of a cascade runs inside the foreign key's trigger, hence pg_trigger_depth() > 1 (an after-trigger
+-- would fire at depth 1 once the outer statement ends, like a direct delete).
+create function harvest_dots_give_back() returns trigger language plpgsql as $$
+begin
+  if pg_trigger_depth() > 1 then
+    update harvest_voters set dots_used = dots_used - 1
+     where workshop_id = old.workshop_id and voter_key = old.voter_key and dots_used > 0;
+  end if;
+  return old;
+end
+$$;
+create trigger harvest_dots_give_back before delete on harvest_dots for each row execute function harvest_dots_give_back();
