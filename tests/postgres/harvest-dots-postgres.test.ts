@@ -66,4 +66,10 @@ describe.skipIf(!baseUrl)('harvest dot limits on a real PostgreSQL, two instance
     const state = (await api(a.url, secretary.cookie).get(`/workshops/${workshopId}/harvest`)).json.state;
     expect(state.ideas.reduce((s: number, i: { dots: number }) => s + i.dots, 0)).toBe(12);
   });
+
+  it('gives every dot back when the table its ideas came from is removed', async () => {
+    await client.query('delete from workshop_tables where workshop_id = $1', [workshopId]);
+    const used = await client.query('select dots_used from harvest_voters where workshop_id = $1', [workshopId]);
+    expect(used.rows.map((r) => r.dots_used)).toEqual([0, 0, 0, 0]);
+  });
 });
