@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/db.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
-import { addParticipant, type Participant } from '../helpers/meeting-fixtures.ts';
+import { addParticipant, createMeeting, type Participant } from '../helpers/meeting-fixtures.ts';
 import { api, openTestDb, rowCounts, setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
 
 // Issue 7, the body's action plan (seed 002: actions "validées", "en cours", "à étudier" with
@@ -105,6 +105,18 @@ describe('action plan', () => {
     expect((await api(server.url).get(`/bodies/${bodyId}/actions`)).status).toBe(401);
     expect((await as(member.cookie).get(`/actions/not-a-uuid`)).status).toBe(404);
     expect(await rowCounts(db, ['actions'])).toEqual(before);
+  });
+
+  it('names the meeting of the body an action came from, and refuses a meeting of another body', async () => {
+    const meeting = await createMeeting(server.url, secretary.cookie, bodyId, { title: 'Réunion du groupe seniors' });
+    const made = await as(secretary.cookie).post(`/bodies/${bodyId}/actions`, { title: 'Convention entre l’Office et la MDPH', sourceMeetingId: meeting.id, status: 'validee', horizon: 2024 });
+    expect(made.status).toBe(201);
+    expect(made.json.action.source).toMatchObject({ kind: 'meeting', meetingId: meeting.id, label: 'Réunion du groupe seniors' });
+    const otherBody = await createBody(server.url, admin.cookie, admin.organisationId, { name: 'CCL Anglet', kind: 'ccl' });
+    const elsewhere = await createMeeting(server.url, admin.cookie, otherBody.id, { title: 'CCL d’Anglet' });
+    const refused = await as(secretary.cookie).post(`/bodies/${bodyId}/actions`, { title: 'Action d’une autre instance', sourceMeetingId: elsewhere.id });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error.fields.sourceMeetingId).toBe('Cette réunion n\'est pas une réunion de l\'instance.');
   });
 
   it('lets a manager delete an action', async () => {

@@ -4,22 +4,24 @@ import { readForm, formFailure } from '$lib/server/forms';
 import { ACTION_STATUSES } from '../../../../../../../server/actions/actions.schemas.ts';
 import { policy } from '../../../../../../../server/auth/policy.ts';
 import { bodyContext } from '../body.server';
-import { actionInput } from './actions.server';
+import { newActionInput } from './actions.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const { user, org, access, body } = await bodyContext(event);
-  const { actions, people } = event.locals.services;
+  const { actions, people, meetings } = event.locals.services;
   const statusParam = event.url.searchParams.get('status') ?? '';
   const horizonParam = event.url.searchParams.get('horizon') ?? '';
   const status = (ACTION_STATUSES as readonly string[]).includes(statusParam) ? statusParam : '';
   const horizon = /^\d{4}$/.test(horizonParam) ? horizonParam : '';
   const canManage = policy.manageMeeting(access, body.id);
-  const [all, list, orgPeople] = await Promise.all([
+  const [all, list, orgPeople, bodyMeetings] = await Promise.all([
     actions.list(user, body.id),
     status || horizon ? actions.list(user, body.id, { status, horizon }) : Promise.resolve(null),
-    canManage ? people.list(user, org.id) : Promise.resolve([])
+    canManage ? people.list(user, org.id) : Promise.resolve([]),
+    canManage ? meetings.list(user, body.id) : Promise.resolve([])
   ]);
+  const dateOf = new Intl.DateTimeFormat(event.locals.locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Paris' });
   const years = [...new Set(all.map((a) => a.horizon).filter((h): h is number => h !== null))].sort((a, b) => a - b);
   return {
     body: { id: body.id, name: body.name },
@@ -28,7 +30,8 @@ export const load: PageServerLoad = async (event) => {
     filter: { status, horizon },
     years,
     canManage,
-    people: orgPeople.map((p) => ({ id: p.id, fullName: p.fullName }))
+    people: orgPeople.map((p) => ({ id: p.id, fullName: p.fullName })),
+    meetings: bodyMeetings.map((mt) => ({ id: mt.id, label: `${mt.title} (${dateOf.format(new Date(mt.startsAt))})` }))
   };
 };
 
@@ -37,7 +40,7 @@ export const actions: Actions = {
     const { user, org, body } = await bodyContext(event);
     const values = await readForm(event.request);
     try {
-      await event.locals.services.actions.create(user, body.id, actionInput(values));
+      await event.locals.services.actions.create(user, body.id, newActionInput(values));
     } catch (err) {
       return formFailure(err, event.locals.locale, values);
     }

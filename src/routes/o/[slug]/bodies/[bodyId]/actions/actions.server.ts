@@ -10,3 +10,8 @@ export function actionInput(values: Record<string, string>) {
     status: values.status ?? 'a_etudier'
   };
 }
+
+/** On creation, also the meeting the action came from (empty: none). */
+export function newActionInput(values: Record<string, string>) {
+  return { ...actionInput(values), sourceMeetingId: values.sourceMeetingId ?? '' };
+}
