@@ -1,4 +1,5 @@
 import { DECISION_KINDS, type DecisionKind } from '../../../../../../../server/votes/votes.schemas.ts';
+import { pageFailure } from '../../../context.server';
 import { bodyContext } from '../body.server';
 import type { PageServerLoad } from './$types';
 
@@ -11,10 +12,13 @@ export const load: PageServerLoad = async (event) => {
   // Anything else than a year or a known kind (a hand-edited link) is simply not a filter.
   const year = /^\d{4}$/.test(yearParam) ? Number(yearParam) : null;
   const kind = (DECISION_KINDS as readonly string[]).includes(kindParam) ? (kindParam as DecisionKind) : null;
-  const [register, settings] = await Promise.all([
-    votes.decisions(user, body.id, { ...(year ? { year } : {}), ...(kind ? { kind } : {}) }),
-    votes.bodySettings(user, body.id)
-  ]);
+  let register, settings;
+  try {
+    [register, settings] = await Promise.all([votes.decisions(user, body.id, { ...(year ? { year } : {}), ...(kind ? { kind } : {}) }), votes.bodySettings(user, body.id)]);
+  } catch (err) {
+    // An organisation member outside the body may not read its register: 404, as for the body's meetings.
+    return pageFailure(err, event.url);
+  }
   return {
     body: { id: body.id, name: body.name },
     decisions: register.decisions,

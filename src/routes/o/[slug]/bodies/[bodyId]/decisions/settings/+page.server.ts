@@ -2,13 +2,19 @@ import { error, redirect } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { formFailure, readForm } from '$lib/server/forms';
+import { pageFailure } from '../../../../context.server';
 import { bodyContext } from '../../body.server';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A body's voting defaults: the rule a vote uses when it names none, the chair's casting vote, changeable ballots. */
 export const load: PageServerLoad = async (event) => {
   const { user, body } = await bodyContext(event);
-  const settings = await event.locals.services.votes.bodySettings(user, body.id);
+  let settings;
+  try {
+    settings = await event.locals.services.votes.bodySettings(user, body.id);
+  } catch (err) {
+    return pageFailure(err, event.url);
+  }
   if (!settings.canManage) error(403, m.org_forbidden());
   return {
     body: { id: body.id, name: body.name },
