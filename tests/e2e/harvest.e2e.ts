@@ -126,7 +126,7 @@ describe('world-café harvest', () => {
     guest = await browse(guestCookie, PHONE);
     await guest.goto(`/w/${workshopId}/harvest`);
     await live(guest);
-    const add = (page: Page, text: string) => page.getByRole('button', { name: `Ajouter une gommette à « ${text} »` }).click();
+    const add = (page: Page, text: string) => page.getByRole('button', { name: `+ Gommette : ${text}` }).click();
     for (let i = 0; i < 3; i++) {
       await add(phone, 'Remplacer la baignoire par une douche');
       await phone.getByText(`Il vous reste ${4 - i} gommette(s) sur 5.`).waitFor();
@@ -143,6 +143,11 @@ describe('world-café harvest', () => {
     await expectNoHorizontalScroll(guest);
     await expectNoSeriousAxeViolations(guest);
     await snap(guest, 'harvest-guest-voting');
+    // The same board in English.
+    await guest.goto(`/en/w/${workshopId}/harvest`);
+    await guest.getByRole('heading', { level: 1, name: 'Harvest — Les seniors du parc social – Atelier 1' }).waitFor();
+    await guest.getByText('You have 3 dot(s) left out of 5.').waitFor();
+    await guest.getByRole('button', { name: '+ Dot : Bancs et mains courantes dans les allées' }).waitFor();
     await snap(sec, 'harvest-board');
   });
 
@@ -150,9 +155,9 @@ describe('world-café harvest', () => {
     const plain = await browse(jacques.cookie, { ...PHONE, javaScriptEnabled: false });
     await plain.goto(`/w/${workshopId}/harvest`);
     await plain.getByText('Il vous reste 2 gommette(s) sur 5.').waitFor();
-    await plain.getByRole('button', { name: 'Retirer une gommette de « Remplacer la baignoire par une douche »' }).click();
+    await plain.getByRole('button', { name: '− Retirer : Remplacer la baignoire par une douche' }).click();
     await plain.getByText('Il vous reste 3 gommette(s) sur 5.').waitFor();
-    await plain.getByRole('button', { name: 'Ajouter une gommette à « Bancs et mains courantes dans les allées »' }).click();
+    await plain.getByRole('button', { name: '+ Gommette : Bancs et mains courantes dans les allées' }).click();
     await plain.getByText('Il vous reste 2 gommette(s) sur 5.').waitFor();
     // The live pages hear of it.
     const ranking = sec.getByRole('region', { name: 'Classement' });
@@ -166,7 +171,7 @@ describe('world-café harvest', () => {
     await sec.getByRole('heading', { name: 'Étape : vote clos' }).waitFor();
     const ranking = sec.getByRole('region', { name: 'Classement' });
     await ranking.getByLabel('Échéance (année)').first().selectOption(String(new Date().getFullYear() + 1));
-    await ranking.getByRole('button', { name: 'En faire une action : « Remplacer la baignoire par une douche »' }).click();
+    await ranking.getByRole('button', { name: 'En faire une action : Remplacer la baignoire par une douche' }).click();
     await ranking.getByText('✓ Dans le plan d’actions').waitFor();
 
     await sec.getByRole('link', { name: 'Voir le plan d’actions de l’instance' }).click();
