@@ -545,7 +545,12 @@ export class VoteService {
       this.queues.set(meetingId, queue);
     }
     queue.pending.push(cast);
-    if (!queue.running) void this.drain(meetingId, queue);
+    if (!queue.running) {
+      // Starts after the casts already read from the network have queued too, so the first
+      // group of a burst is not a group of one.
+      queue.running = true;
+      setImmediate(() => void this.drain(meetingId, queue));
+    }
   }
 
   /** Commits the meeting's waiting casts, one group per transaction, until none is left. */
