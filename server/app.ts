@@ -84,7 +84,18 @@ export async function createConcerto(opts: ConcertoOptions): Promise<Concerto> {
 
   const registry = new YjsDocumentRegistry(services);
   const yjs = createYjsServer({ db, logger, authorize: registry.authorize, bus });
-  services.documents.bind(yjs);
+  services.documents.bind({
+    readDocument: yjs.readDocument,
+    applyServerUpdate: yjs.applyServerUpdate,
+    reauthorise(docName) {
+      yjs.reauthorise(docName);
+      io.serverSideEmit('yjs:reauthorise', docName);
+    }
+  });
+  io.on('yjs:reauthorise', (docName: string) => {
+    yjs.reauthorise(docName);
+  });
+  services.charters.onAdopted(({ docName }) => services.documents.reauthorise(docName));
   services.minutes.bind(services);
 
   // Upgrade routing by hand (STACK.md trap 1): Socket.IO's own, Yjs, and nothing else.

@@ -82,7 +82,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     meetings,
     votes,
     minutes: new MinutesService(db, access, meetings, logger),
-    workshops: new WorkshopService(db, access, guests, logger),
+    workshops: new WorkshopService(db, access, guests, logger, documents),
     actions: new ActionService(db, access),
     harvest: new HarvestService(db, access, documents, logger),
     documents,

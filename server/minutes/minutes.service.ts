@@ -441,6 +441,8 @@ export class MinutesService {
         if (!done.length) throw wrong();
         await this.transitionRow(tx, row.id, 'draft', 'submitted', v.actor.id);
       });
+      // Editors still connected reconnect and are authorised again: read-only from now on.
+      this.documents.reauthorise(minutesDocName(v.meeting.id));
     } else if (to === 'draft') {
       if (!v.can.reopen) throw wrong();
       await this.db.transaction(async (tx) => {
@@ -450,6 +452,7 @@ export class MinutesService {
         await tx.query('delete from minutes_approvals where minutes_id = $1', [row.id]);
         await this.transitionRow(tx, row.id, 'submitted', 'draft', v.actor.id);
       });
+      this.documents.reauthorise(minutesDocName(v.meeting.id));
     } else {
       if (!v.can.publish) throw wrong();
       const notified = await this.db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import QRCode from 'qrcode';
+import type { DocumentStore } from '../yjs/document-store.ts';
 import type { Logger } from 'pino';
 import type { Db, Queryable } from '../db/db.ts';
 import { isUniqueViolation } from '../db/db.ts';
@@ -143,8 +144,17 @@ export class WorkshopService {
     private readonly db: Db,
     private readonly access: AccessService,
     private readonly guests: GuestService,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** To make open tablecloth connections reconnect (and be authorised again) when a round is locked or the run moves on. */
+    private readonly documents?: Pick<DocumentStore, 'reauthorise'>
   ) {}
+
+  /** Every open connection to these tablecloths reconnects, so a lock or the next round applies to it at once. */
+  private async reauthoriseTablecloths(workshopId: string, tableIds?: string[]): Promise<void> {
+    if (!this.documents) return;
+    const ids = tableIds ?? (await this.tables(this.db, workshopId)).map((t) => t.id);
+    for (const id of ids) this.documents.reauthorise(`tablecloth:${id}`);
+  }
 
   onChange(listener: WorkshopChangeListener): () => void {
     this.listeners.add(listener);
@@ -752,6 +762,8 @@ export class WorkshopService {
           break;
       }
     });
+    // A new round unlocks the tablecloths, closing makes them read-only: open connections follow.
+    if (cmd.action === 'next' || cmd.action === 'close') await this.reauthoriseTablecloths(workshopId);
     return this.snapshot(workshopId);
   }
 
@@ -775,6 +787,7 @@ export class WorkshopService {
         [data.tableId, data.round, r.participant?.id ?? null, who.user?.id ?? null]
       );
     });
+    await this.reauthoriseTablecloths(workshopId, [data.tableId]);
   }
 
   /** Who may open the tablecloth `tablecloth:<tableId>` and how. */

@@ -22,11 +22,18 @@ export interface DocumentStore {
    * update. Concurrent client edits merge as Yjs merges any two edits.
    */
   update(docName: string, edit: (ydoc: Y.Doc) => void): Promise<void>;
+  /**
+   * After a change of rights on a document (adopted, frozen, round locked): every open
+   * connection to it, on every instance, is closed so its client reconnects and is authorised
+   * again. Best effort across instances (through Socket.IO's adapter).
+   */
+  reauthorise(docName: string): void;
 }
 
 export interface DocumentBackend {
   readDocument(docName: string): Promise<Uint8Array>;
   applyServerUpdate(docName: string, update: Uint8Array): Promise<void>;
+  reauthorise(docName: string): void;
 }
 
 /**
@@ -57,6 +64,10 @@ export class BoundDocumentStore implements DocumentStore {
 
   applyUpdate(docName: string, update: Uint8Array): Promise<void> {
     return this.server.applyServerUpdate(docName, update);
+  }
+
+  reauthorise(docName: string): void {
+    this.backend?.reauthorise(docName);
   }
 
   async update(docName: string, edit: (ydoc: Y.Doc) => void): Promise<void> {

@@ -61,6 +61,12 @@ export interface YjsServer {
    * at once, other instances through the bus, and it is written to the log before this resolves.
    */
   applyServerUpdate(docName: string, update: Uint8Array): Promise<void>;
+  /**
+   * Closes this instance's connections to a document with 4509 (rights changed), so that each
+   * client reconnects and is authorised again (e.g. read-only once a charter is adopted).
+   * Returns how many were closed. Other instances are told by the caller (server/app.ts).
+   */
+  reauthorise(docName: string): number;
 }
 
 const MAX_DOC_NAME_LENGTH = 512;
@@ -352,6 +358,18 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
     flushAll,
     close,
     stats: () => ({ docs: docs.size, connections: connections.size }),
+    reauthorise(docName) {
+      const doc = docs.get(docName);
+      if (!doc) return 0;
+      let closed = 0;
+      for (const conn of connections) {
+        if (conn.doc !== doc) continue;
+        conn.close(CloseCodes.rightsChanged);
+        closed++;
+      }
+      if (closed) log.info({ doc: docName, closed }, 'closed connections so their rights are checked again');
+      return closed;
+    },
     readDocument: (docName) => withDocument(docName, (doc) => Y.encodeStateAsUpdate(doc.ydoc)),
     applyServerUpdate: (docName, update) =>
       withDocument(docName, async (doc) => {

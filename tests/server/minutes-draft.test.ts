@@ -214,8 +214,16 @@ describe('who may open the minutes', () => {
 describe('approval, publication and exports', () => {
   it('is approved by a vote at a later meeting, then published to every member with a notice', async () => {
     const secretary = as(council.secretary.cookie);
+    // A representative editing while the secretary submits is reconnected (4509) and read-only after.
+    const before = connect(council.tenants[0].cookie);
+    await synced(before);
+    const closeCodes: number[] = [];
+    before.provider.on('connection-close', (event) => closeCodes.push(event?.code ?? 0));
     const submitted = await secretary.post(`/meetings/${meetingId}/minutes/transitions`, { to: 'submitted' });
     expect(submitted.status).toBe(200);
+    await waitFor(() => expect(closeCodes).toContain(4509));
+    await waitFor(() => before.provider.wsconnected && before.provider.synced, { timeoutMs: 10_000 });
+    replaceText(before.ydoc, 'Adopté : 4 pour', 'Adopté : 9 pour');
     expect(submitted.json.minutes.status).toBe('submitted');
     expect(plainText(submitted.json.minutes.content)).toContain('Adopté : 4 pour, 1 contre, 1 abstention');
     // Submitted: the representatives no longer edit (the document opens read-only).
@@ -230,6 +238,7 @@ describe('approval, publication and exports', () => {
     const stored = plainText(yDocToJSON(await services().documents.open(docName())));
     expect(stored).toContain('Adopté : 4 pour, 1 contre, 1 abstention');
     expect(stored).not.toContain('8 pour');
+    expect(stored).not.toContain('9 pour');
     expect(textOf(witness)).not.toContain('8 pour');
 
     // The next meeting votes on them.

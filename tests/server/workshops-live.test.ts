@@ -328,6 +328,9 @@ describe('workshops: tablecloths', () => {
     docs.push(unknown);
     expect((await unknown.closed).code).toBe(4404);
 
+    const guestCloseCodes: number[] = [];
+    guest.provider.on('connection-close', (event) => guestCloseCodes.push(event?.code ?? 0));
+
     // The host locks round 1 on their table; a member who is not the host cannot lock.
     const notHost = await api(server.url, members[1].cookie).post(`/workshops/${workshopId}/locks`, { tableId: tables[0], round: 1 });
     expect(notHost.status).toBe(403);
@@ -337,6 +340,12 @@ describe('workshops: tablecloths', () => {
     expect(future.status).toBe(409);
     const state = (await api(server.url, members[1].cookie).get(`/workshops/${workshopId}`)).json.state as WorkshopState;
     expect(state.locks[tables[0]]).toEqual([1]);
+
+    // Connections open before the lock are closed (4509) so they are authorised again: the guest's
+    // phone reconnects by itself, now read-only, and what it writes reaches nobody (checked below).
+    await waitFor(() => expect(guestCloseCodes).toContain(4509));
+    await waitFor(() => expect(guest.provider.wsconnected && guest.provider.synced).toBe(true));
+    addNote(guest.ydoc, { text: 'Écrit sur une connexion ouverte avant le verrou', authorName: 'Odette', round: 1 });
 
     // A connection opened after the lock of the round under way only reads: its write is refused by the server.
     const afterLock = yjsClient(server.url, docName, { cookie: guestCookie });

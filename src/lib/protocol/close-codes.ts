@@ -18,6 +18,8 @@ export const CloseCodes = {
   tooLarge: { code: 4413, reason: 'message-too-large' },
   /** The document could not be loaded from storage; nothing was written. */
   loadFailed: { code: 4500, reason: 'load-failed' },
+  /** The document's rights changed (e.g. a charter was adopted): reconnect, rights are checked again (45xx: y-websocket reconnects; it gives up on 44xx). */
+  rightsChanged: { code: 4509, reason: 'rights-changed' },
   /** The server is shutting down; reconnect to another instance. */
   goingAway: { code: 1001, reason: 'going-away' }
 } as const;

@@ -113,6 +113,8 @@ export interface ClientToServerEvents {
 
 export interface InterServerEvents {
   ping: () => void;
+  /** Another instance asks to close its connections to a Yjs document whose rights changed. */
+  'yjs:reauthorise': (docName: string) => void;
 }
 
 export interface SocketData {
