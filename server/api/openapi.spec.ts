@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from './openapi.ts';
 
@@ -13,8 +13,14 @@ type Doc = {
 const doc = openApiDocument('9.9.9') as unknown as Doc;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** The files that register routes on the /api/v1 router: the router itself and what it mounts. */
-const ROUTE_FILES = ['./router.ts', '../meetings/meetings.routes.ts'];
+/** The files that register routes on the /api/v1 router: the router itself and every feature's `*.routes.ts` it mounts. */
+const serverDir = new URL('../', import.meta.url);
+const ROUTE_FILES = [
+  './router.ts',
+  ...readdirSync(serverDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => readdirSync(new URL(`${d.name}/`, serverDir)).filter((f) => f.endsWith('.routes.ts')).map((f) => `../${d.name}/${f}`))
+];
 
 /**
  * Every `r.<method>('<path>'` in one file, as OpenAPI keys (`:param` becomes `{param}`). `\s*`
@@ -54,7 +60,13 @@ describe('OpenAPI document', () => {
     expect(new Set(routerRoutes()).size).toBe(routerRoutes().length);
   });
 
-  it('documents every route registered in router.ts and meetings.routes.ts', () => {
+  it('scans every feature that registers routes', () => {
+    for (const feature of ['meetings', 'votes', 'charters', 'minutes', 'workshops', 'harvest', 'actions']) {
+      expect(ROUTE_FILES).toContain(`../${feature}/${feature}.routes.ts`);
+    }
+  });
+
+  it('documents every route registered in router.ts and the features\' routes files', () => {
     const documented = new Set(documentedRoutes());
     expect(routerRoutes().filter((r) => !documented.has(r))).toEqual([]);
   });

@@ -8,7 +8,13 @@
  * curl -s http://localhost:3000/api/v1/openapi.json | jq '.paths | keys'
  */
 
+import { actionsOpenApi } from '../actions/actions.openapi.ts';
+import { chartersOpenApi } from '../charters/charters.openapi.ts';
+import { harvestOpenApi } from '../harvest/harvest.openapi.ts';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../meetings/meetings.service.ts';
+import { minutesOpenApi } from '../minutes/minutes.openapi.ts';
+import { votesOpenApi } from '../votes/votes.openapi.ts';
+import { workshopsOpenApi } from '../workshops/workshops.openapi.ts';
 import { ATTENDANCE_STATUSES, ITEM_KINDS, MEETING_STATUSES } from '../meetings/meetings.schemas.ts';
 
 type Schema = Record<string, unknown>;
@@ -1545,6 +1551,44 @@ const errorResponses = Object.fromEntries(
   ])
 );
 
+/**
+ * Each feature describes its own routes beside them (`server/<feature>/<feature>.openapi.ts`);
+ * they are merged here. A path may gain methods from several features; a schema or parameter
+ * name claimed twice with different content is a mistake, and fails loudly.
+ */
+const FEATURES: { name: string; paths: Record<string, Record<string, unknown>>; schemas?: Record<string, unknown>; parameters?: Record<string, unknown> }[] = [
+  { name: 'votes', ...votesOpenApi },
+  { name: 'charters', ...chartersOpenApi },
+  { name: 'minutes', ...minutesOpenApi },
+  { name: 'workshops', ...workshopsOpenApi },
+  { name: 'harvest', ...harvestOpenApi },
+  { name: 'actions', ...actionsOpenApi }
+];
+
+function mergeInto(target: Record<string, unknown>, extra: Record<string, unknown> | undefined, what: string, feature: string): void {
+  for (const [key, value] of Object.entries(extra ?? {})) {
+    if (key in target && JSON.stringify(target[key]) !== JSON.stringify(value)) {
+      throw new Error(`OpenAPI: ${what} "${key}" of ${feature} differs from one already declared`);
+    }
+    target[key] = value;
+  }
+}
+
+const allPaths: Record<string, Record<string, unknown>> = { ...paths };
+const allSchemas: Record<string, unknown> = { ...schemas };
+const allParameters: Record<string, unknown> = { ...parameters };
+for (const feature of FEATURES) {
+  for (const [path, item] of Object.entries(feature.paths)) {
+    const existing = allPaths[path] ?? {};
+    for (const method of Object.keys(item)) {
+      if (method in existing) throw new Error(`OpenAPI: ${method} ${path} of ${feature.name} is already declared`);
+    }
+    allPaths[path] = { ...existing, ...item };
+  }
+  mergeInto(allSchemas, feature.schemas, 'schema', feature.name);
+  mergeInto(allParameters, feature.parameters, 'parameter', feature.name);
+}
+
 /** OpenAPI 3.1 description of /api/v1 (see docs/API.md). */
 export function openApiDocument(version: string): Record<string, unknown> {
   return {
@@ -1552,7 +1596,7 @@ export function openApiDocument(version: string): Record<string, unknown> {
     info: {
       title: 'Concerto API',
       version,
-      summary: 'Organisations, bodies, people, memberships, invitations, guest access and meetings of a Concerto install.',
+      summary: 'Organisations, bodies, people, memberships, invitations, guest access, meetings, votes, charters, minutes, workshops and action plans of a Concerto install.',
       description:
         'JSON in and out, except files: attachments are uploaded as the raw body (a PDF or an image, with its own `Content-Type`) and downloaded as such, and a meeting gives its convocation as `text/calendar` and its agenda as `application/pdf`. Live meeting state also travels over Socket.IO (`meeting:join`, then `meeting:patch`; see docs/API.md). Authenticate with the session cookie set by `POST /auth/login` (changes must then be sent as `application/json`, attachment uploads excepted) or with `Authorization: Bearer <token>` (a personal API token or a session token). Every error has the shape `{"error":{"code","message","messageEn","fields"}}`; messages are French by default, English with `?lang=en` or `Accept-Language: en`. See docs/API.md.',
       license: { name: 'AGPL-3.0-or-later', identifier: 'AGPL-3.0-or-later' }
@@ -1573,12 +1617,18 @@ export function openApiDocument(version: string): Record<string, unknown> {
       { name: 'attendance', description: 'Check-in (room or remote), excuses, proxies, departures.' },
       { name: 'speaking', description: 'The item under way and the speaking queue.' },
       { name: 'notifications', description: 'What changed for me: convocations, agenda changes, decisions on my proposals.' },
+      { name: 'votes', description: 'Votes on agenda items (device, hybrid, hands), ballots, room counts, results, body voting rules, register of decisions.' },
+      { name: 'charters', description: 'Co-written texts of a body: versions, comparison, adoption by vote, signatures, exports.' },
+      { name: 'minutes', description: 'Minutes of a meeting: draft from the record, facts, approval by vote, publication, exports.' },
+      { name: 'workshops', description: 'World-café workshops: tables, participants, rotation plan, live run, round locks.' },
+      { name: 'harvest', description: 'Harvest of a workshop: gathered ideas, themes, dot voting, synthesis.' },
+      { name: 'actions', description: "A body's action plan: actions with owner, horizon and status." },
       { name: 'meta', description: 'This document.' }
     ],
-    paths,
+    paths: allPaths,
     components: {
-      schemas,
-      parameters,
+      schemas: allSchemas,
+      parameters: allParameters,
       responses: {
         ...errorResponses,
         InternalError: { description: 'Unexpected failure (`internal`); no detail is given, the server log has it.', content: json(ref('ErrorEnvelope')) }

@@ -1,4 +1,4 @@
-import type { Request, Router } from 'express';
+import type { Request, Response, Router } from 'express';
 import type { Services } from '../services.ts';
 
 /** Minutes under /api/v1 (mounted by server/api/router.ts, which has authenticated the request). */
@@ -26,10 +26,10 @@ export function registerMinutesRoutes(r: Router, services: Services): void {
   r.post('/meetings/:meetingId/minutes/approvals', async (req, res) => {
     res.json({ minutes: await minutes().linkApproval(user(req), meetingId(req), body(req)) });
   });
-  for (const format of ['pdf', 'docx'] as const) {
-    r.get(`/meetings/:meetingId/minutes.${format}`, async (req, res) => {
-      const file = await minutes().exportFile(user(req), meetingId(req), format);
-      res.type(file.contentType).attachment(file.filename).send(file.data);
-    });
-  }
+  const download = (format: 'pdf' | 'docx') => async (req: Request, res: Response) => {
+    const file = await minutes().exportFile(user(req), meetingId(req), format);
+    res.type(file.contentType).attachment(file.filename).send(file.data);
+  };
+  r.get('/meetings/:meetingId/minutes.pdf', download('pdf'));
+  r.get('/meetings/:meetingId/minutes.docx', download('docx'));
 }
