@@ -83,7 +83,7 @@ export function buildServices(config: Config, logger: Logger, db: Db, mailer: Ma
     votes,
     minutes: new MinutesService(db, access, meetings, logger),
     workshops: new WorkshopService(db, access, guests, logger, documents),
-    actions: new ActionService(db, access),
+    actions: new ActionService(db, access, meetings),
     harvest: new HarvestService(db, access, documents, logger),
     documents,
     charters: new CharterService(db, access, documents, votes, logger)

@@ -41,6 +41,17 @@ const paths: Record<string, Record<string, Schema>> = {
       errors: ['400', '401', '403', '404', '422']
     })
   },
+  '/bodies/{bodyId}/actions/review-item': {
+    post: op({
+      id: 'addActionReviewItem',
+      summary: 'Adds to a meeting of the body an information item “Suivi du plan d’actions” listing the actions by status',
+      description: 'The item’s text (French, like the agenda) lists each status with its actions, horizon and owner. For the body’s managers; the meeting must be of this body and not closed (422).',
+      params: ['bodyId'],
+      body: obj({ meetingId: uuid }, ['meetingId'], { additionalProperties: false }),
+      success: { status: '201', description: 'The agenda item', schema: obj({ item: { type: 'object', description: 'The agenda item, as the meetings API returns it' } }) },
+      errors: ['400', '401', '403', '404', '422']
+    })
+  },
   '/actions/{actionId}': {
     get: op({
       id: 'getAction',

@@ -22,6 +22,9 @@ export function registerActionRoutes(r: Router, services: Services & { actions: 
   r.post('/bodies/:bodyId/actions', async (req, res) => {
     res.status(201).json({ action: await actions.create(user(req), id(req, 'bodyId'), body(req)) });
   });
+  r.post('/bodies/:bodyId/actions/review-item', async (req, res) => {
+    res.status(201).json({ item: await actions.addReviewItem(user(req), id(req, 'bodyId'), body(req)) });
+  });
   r.get('/actions/:actionId', async (req, res) => {
     res.json({ action: await actions.get(user(req), id(req, 'actionId')) });
   });

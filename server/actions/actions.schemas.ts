@@ -53,3 +53,6 @@ export const actionFromIdeaSchema = z.strictObject({
   status: status.optional(),
   ownerText: blankable(ownerText).optional()
 });
+
+/** Which meeting of the body gets the "follow-up of the action plan" item. */
+export const reviewItemSchema = z.strictObject({ meetingId: fields.uuid() });

@@ -5,7 +5,9 @@ import { recordAudit } from '../audit/audit.ts';
 import type { Db, Queryable } from '../db/db.ts';
 import { AppError, Errors, bi } from '../shared/app-error.ts';
 import { isUuid, validate } from '../shared/validate.ts';
-import { actionFilterSchema, createActionSchema, updateActionSchema, type ActionStatus } from './actions.schemas.ts';
+import type { MeetingService } from '../meetings/meetings.service.ts';
+import type { AgendaItem } from '../meetings/meetings.types.ts';
+import { ACTION_STATUS_LABELS, ACTION_STATUSES, actionFilterSchema, createActionSchema, reviewItemSchema, updateActionSchema, type ActionStatus } from './actions.schemas.ts';
 
 const ACTION = bi('Action', 'Action');
 const BODY = bi('Instance', 'Body');
@@ -137,7 +139,8 @@ export async function insertAction(tx: Queryable, a: NewAction): Promise<{ id: s
 export class ActionService {
   constructor(
     private readonly db: Db,
-    private readonly access: AccessService
+    private readonly access: AccessService,
+    private readonly meetings?: MeetingService
   ) {}
 
   private async bodyAccess(actor: AuthUser | null, bodyId: string): Promise<{ access: OrgAccess; organisationId: string }> {
@@ -277,6 +280,28 @@ export class ActionService {
     return toView((await this.row(this.db, actionId))!);
   }
 
+  /**
+   * Adds to a meeting of the body an information item "Suivi du plan d'actions" whose text lists
+   * the actions by status (then horizon), with their owner: the follow-up of the plan by later
+   * meetings. The text is in French, as the agenda is.
+   */
+  async addReviewItem(actor: AuthUser | null, bodyId: string, input: unknown): Promise<AgendaItem> {
+    const { access } = await this.bodyAccess(actor, bodyId);
+    if (!policy.manageMeeting(access, bodyId)) throw Errors.forbidden();
+    const { meetingId } = validate(reviewItemSchema, input);
+    const m = await this.db.query<{ status: string }>('select status from meetings where id = $1 and body_id = $2', [meetingId, bodyId]);
+    if (!m.length) throw Errors.unprocessable(bi("Cette réunion n'est pas une réunion de l'instance.", 'This meeting is not a meeting of the body.'), 'meetingId');
+    if (m[0].status === 'closed') throw Errors.unprocessable(bi('Cette réunion est close.', 'This meeting is closed.'), 'meetingId');
+    if (!this.meetings) throw new Error('ActionService built without the meeting service');
+    const actions = await this.list(actor, bodyId);
+    return this.meetings.addItem(actor, meetingId, {
+      title: 'Suivi du plan d’actions',
+      kind: 'information',
+      plannedMinutes: 15,
+      description: reviewText(actions)
+    });
+  }
+
   async remove(actor: AuthUser | null, actionId: string): Promise<void> {
     const current = await this.row(this.db, actionId);
     if (!current) throw Errors.notFound(ACTION);
@@ -289,4 +314,23 @@ export class ActionService {
       await recordAudit(tx, { organisationId, actorUserId: actor!.id, action: 'action.removed', subjectId: actionId, data: { title: current.title } });
     });
   }
+}
+
+/** The action plan as plain French text, by status then horizon (for an agenda item). */
+export function reviewText(actions: ActionView[]): string {
+  if (!actions.length) return 'Aucune action au plan d’actions pour l’instant.';
+  const parts: string[] = [];
+  for (const status of ACTION_STATUSES) {
+    const list = actions.filter((a) => a.status === status);
+    if (!list.length) continue;
+    parts.push(`${ACTION_STATUS_LABELS[status].fr} (${list.length}) :`);
+    for (const a of list) {
+      const details = [a.horizon !== null ? `échéance ${a.horizon}` : 'sans échéance', a.ownerName ? `responsable : ${a.ownerName}` : 'responsable à désigner'];
+      parts.push(`- ${a.title} (${details.join(', ')})`);
+    }
+    parts.push('');
+  }
+  const text = parts.join('\n').trim();
+  // The agenda keeps at most 10,000 characters per item.
+  return text.length > 9_900 ? `${text.slice(0, 9_899)}…` : text;
 }

@@ -2,6 +2,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addNote, tableclothDocName } from '../../src/lib/workshops/tablecloth.ts';
 import { createBody, createMemberAccount, type MemberAccount } from '../helpers/api-fixtures.ts';
+import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { api, cookieFrom, setupAdmin, type AdminSession } from '../helpers/test-server.ts';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, snap, startApp, type E2eApp } from './helpers.ts';
 
@@ -216,6 +217,17 @@ describe('the body’s action plan', () => {
     await sec.getByRole('link', { name: 'Modifier : Véhicule de démonstration des équipements' }).click();
     await sec.getByText(/« À étudier » → « En cours » par Nadine Berhouet/).waitFor();
     await expectNoSeriousAxeViolations(sec);
+  });
+
+  it('a manager puts the follow-up of the plan on the agenda of the next meeting, listing the actions by status', async () => {
+    const meeting = await createMeeting(app.url, secretary.cookie, bodyId, { title: 'Groupe de travail du 12 mars' });
+    await sec.getByRole('link', { name: 'Retour au plan d’actions' }).click();
+    await sec.getByLabel('Réunion', { exact: true }).selectOption({ index: 0 });
+    await sec.getByRole('button', { name: 'Ajouter le point à l’ordre du jour' }).click();
+    await sec.getByText('Le point « Suivi du plan d’actions » est ajouté à l’ordre du jour.').waitFor();
+    const state = await api(app.url, secretary.cookie).get(`/meetings/${meeting.id}/state`);
+    const item = (state.json.state?.agenda ?? state.json.agenda ?? []).find((i: { title: string }) => i.title === 'Suivi du plan d’actions');
+    expect(item?.description).toContain('En cours (1) :\n- Véhicule de démonstration des équipements (échéance 2026, responsable : Service travaux)');
   });
 
   it('a member reads the plan on a phone without the forms to change it', async () => {

@@ -119,6 +119,24 @@ describe('action plan', () => {
     expect(refused.json.error.fields.sourceMeetingId).toBe('Cette réunion n\'est pas une réunion de l\'instance.');
   });
 
+  it('adds to a meeting an item following up the action plan, listing the actions by status', async () => {
+    const meeting = await createMeeting(server.url, secretary.cookie, bodyId, { title: 'Réunion de suivi' });
+    expect((await as(member.cookie).post(`/bodies/${bodyId}/actions/review-item`, { meetingId: meeting.id })).status).toBe(403);
+    const res = await as(secretary.cookie).post(`/bodies/${bodyId}/actions/review-item`, { meetingId: meeting.id });
+    expect(res.status).toBe(201);
+    expect(res.json.item).toMatchObject({ title: 'Suivi du plan d’actions', kind: 'information', status: 'accepted' });
+    const text: string = res.json.item.description;
+    expect(text.indexOf('Validée (')).toBeLessThan(text.indexOf('En cours ('));
+    expect(text.indexOf('En cours (')).toBeLessThan(text.indexOf('À étudier ('));
+    expect(text).toContain('- Réunion d’information sur les résidences ciblées (échéance 2025, responsable : Jacques Irigoyen)');
+    expect(text).toContain('- Véhicule de démonstration des équipements (échéance 2026, responsable à désigner)');
+    const agenda = await as(member.cookie).get(`/meetings/${meeting.id}`);
+    expect(agenda.status).toBe(200);
+    const bad = await as(secretary.cookie).post(`/bodies/${bodyId}/actions/review-item`, { meetingId: 'pas-un-id' });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.fields.meetingId).toBeTruthy();
+  });
+
   it('lets a manager delete an action', async () => {
     const created = await as(secretary.cookie).post(`/bodies/${bodyId}/actions`, { title: 'Action en double' });
     expect((await as(secretary.cookie).delete(`/actions/${created.json.action.id}`)).status).toBe(204);

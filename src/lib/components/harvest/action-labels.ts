@@ -36,7 +36,8 @@ export function byHorizon<T extends { horizon: number | null }>(actions: T[]): {
 const DONE = {
   action_added: () => m.harv_done_action_added(),
   action_saved: () => m.harv_done_action_saved(),
-  action_removed: () => m.harv_done_action_removed()
+  action_removed: () => m.harv_done_action_removed(),
+  review_added: () => m.harv_done_review_added()
 } as const;
 export type ActionDone = keyof typeof DONE;
 

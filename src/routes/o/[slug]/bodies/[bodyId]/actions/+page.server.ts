@@ -31,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
     years,
     canManage,
     people: orgPeople.map((p) => ({ id: p.id, fullName: p.fullName })),
-    meetings: bodyMeetings.map((mt) => ({ id: mt.id, label: `${mt.title} (${dateOf.format(new Date(mt.startsAt))})` }))
+    meetings: bodyMeetings.map((mt) => ({ id: mt.id, label: `${mt.title} (${dateOf.format(new Date(mt.startsAt))})`, open: mt.status !== 'closed' }))
   };
 };
 
@@ -45,5 +45,15 @@ export const actions: Actions = {
       return formFailure(err, event.locals.locale, values);
     }
     redirect(303, localizeHref(`/o/${org.slug}/bodies/${body.id}/actions`) + '?done=action_added');
+  },
+  addReview: async (event) => {
+    const { user, org, body } = await bodyContext(event);
+    const values = await readForm(event.request);
+    try {
+      await event.locals.services.actions.addReviewItem(user, body.id, { meetingId: values.meetingId ?? '' });
+    } catch (err) {
+      return formFailure(err, event.locals.locale, values);
+    }
+    redirect(303, localizeHref(`/o/${org.slug}/bodies/${body.id}/actions`) + '?done=review_added');
   }
 };
