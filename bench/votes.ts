@@ -1,7 +1,8 @@
 /**
  * Votes under load (issue 5), on the real PostgreSQL, one Concerto instance in this process.
  * 500 voters, each a member account with a session, on a real socket.io-client connection
- * (or HTTP with --http), in one live meeting.
+ * (or HTTP with --http), in one live meeting. The clients run in a child process of their own
+ * (forked from this file with --clients), so their work does not share the server's event loop.
  *
  * - latency: the chair opens a vote; the 500 voters cast within one second (each at a random
  *   instant of that second). Per ballot, the time from the cast to its acknowledgement (which
@@ -21,7 +22,9 @@
  * dropped and created afresh, so the `test` database other tiers use is never touched.
  * Accounts are made directly in SQL with a session each (no invitations or password hashes).
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import pino from 'pino';
@@ -31,7 +34,7 @@ import { loadConfig } from '../server/config.ts';
 import { openPostgres } from '../server/db/pg-db.ts';
 import { SESSION_COOKIE } from '../server/auth/sessions.ts';
 import type { AuthUser } from '../server/auth/sessions.ts';
-import { isQuick, median, percentile, printJsonLine, round, sleep } from './lib/bench-kit.ts';
+import { isQuick, median, percentile, printJsonLine, root, round, sleep } from './lib/bench-kit.ts';
 
 const VOTERS = isQuick ? 100 : 500;
 const MIN_BALLOTS = isQuick ? 2_000 : 20_000;
@@ -67,7 +70,6 @@ interface Voter {
   userId: string;
   cookie: string;
   user: AuthUser;
-  socket?: Socket;
 }
 
 /** An organisation, a body, `n` voting members with accounts and sessions; the first is the chair. */
@@ -103,6 +105,27 @@ async function council(concerto: Concerto, n: number): Promise<{ bodyId: string;
   return { bodyId: body.id, voters };
 }
 
+// ---------------------------------------------------------------------------------------------
+// The clients' side: `--clients` runs the voters' connections in this (forked) process and
+// answers the bench over IPC. Times are absolute (performance.timeOrigin + now) in this process.
+
+type ClientRequest =
+  | { id: number; type: 'connect'; url: string; cookies: string[]; meetingId: string }
+  | { id: number; type: 'round'; voteId: string; choices: Choice[]; spreadMs: number; watchFinal: boolean }
+  | { id: number; type: 'watchClosed'; voteId: string }
+  | { id: number; type: 'awaitClosed'; voteId: string }
+  | { id: number; type: 'stop' };
+type ClientOutgoing = ClientRequest extends infer R ? (R extends ClientRequest ? Omit<R, 'id'> : never) : never;
+
+export interface RoundResult {
+  acks: number[];
+  castingMs: number;
+  /** Per client, ms from the last cast to seeing every ballot counted in a 'vote:changed'. */
+  tallyMs: number[] | null;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
 function connect(url: string, cookie: string): Promise<Socket> {
   const socket = connectSocketIo(url, { path: '/socket.io/', transports: ['websocket'], extraHeaders: { cookie }, reconnection: false, forceNew: true });
   return new Promise((resolve, reject) => {
@@ -119,62 +142,155 @@ function emit(socket: Socket, event: string, payload: unknown, timeoutMs = 30_00
   });
 }
 
-/** One cast, resolved when acknowledged; the time it took. */
-async function cast(url: string, voter: Voter, voteId: string, choice: Choice): Promise<number> {
-  const t0 = performance.now();
-  if (USE_HTTP) {
-    const res = await fetch(`${url}/api/v1/votes/${voteId}/ballots`, {
-      method: 'POST',
-      headers: { cookie: voter.cookie, 'content-type': 'application/json' },
-      body: JSON.stringify({ choice })
+async function runClients(): Promise<void> {
+  let url = '';
+  let cookies: string[] = [];
+  let sockets: Socket[] = [];
+  const closed = new Map<string, Promise<void>>();
+
+  /** One cast, resolved when acknowledged; the time it took. */
+  const cast = async (i: number, voteId: string, choice: Choice): Promise<number> => {
+    const t0 = performance.now();
+    if (USE_HTTP) {
+      const res = await fetch(`${url}/api/v1/votes/${voteId}/ballots`, {
+        method: 'POST',
+        headers: { cookie: cookies[i], 'content-type': 'application/json' },
+        body: JSON.stringify({ choice })
+      });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`cast: HTTP ${res.status}`);
+    } else {
+      const res = await emit(sockets[i], 'vote:cast', { voteId, choice });
+      if (!res.ok) throw new Error(`cast: ${res.error.code} ${res.error.message}`);
+    }
+    return performance.now() - t0;
+  };
+
+  /** Per client, when it has seen the vote with `expected` device ballots in a 'vote:changed'. */
+  const watchFinal = (voteId: string, expected: number): Promise<number[]> =>
+    Promise.all(
+      sockets.map(
+        (socket) =>
+          new Promise<number>((resolve) => {
+            const onChange = (payload: { vote: { id: string; participation: number; tally: { deviceBallots: number } | null } }) => {
+              if (payload.vote.id !== voteId) return;
+              if ((payload.vote.tally?.deviceBallots ?? payload.vote.participation) >= expected) {
+                socket.off('vote:changed', onChange);
+                resolve(now());
+              }
+            };
+            socket.on('vote:changed', onChange);
+          })
+      )
+    );
+
+  const handle = async (msg: ClientRequest): Promise<unknown> => {
+    switch (msg.type) {
+      case 'connect': {
+        ({ url, cookies } = msg);
+        sockets = new Array<Socket>(cookies.length);
+        if (USE_HTTP) return null;
+        for (let i = 0; i < cookies.length; i += 50) {
+          await Promise.all(
+            cookies.slice(i, i + 50).map(async (cookie, k) => {
+              const socket = await connect(url, cookie);
+              sockets[i + k] = socket;
+              const listed = await emit(socket, 'vote:list', { meetingId: msg.meetingId });
+              if (!listed.ok) throw new Error(`vote:list: ${listed.error.message}`);
+            })
+          );
+        }
+        return null;
+      }
+      case 'round': {
+        const seen = msg.watchFinal && !USE_HTTP ? watchFinal(msg.voteId, msg.choices.length) : null;
+        let lastCastAt = 0;
+        const t0 = performance.now();
+        const start = t0 + (msg.spreadMs ? 50 : 0);
+        const acks = await Promise.all(
+          msg.choices.map(async (choice, i) => {
+            if (msg.spreadMs) await sleep(Math.max(0, start + Math.random() * msg.spreadMs - performance.now()));
+            lastCastAt = Math.max(lastCastAt, now());
+            return cast(i, msg.voteId, choice);
+          })
+        );
+        const castingMs = performance.now() - t0;
+        const tallyMs = seen ? (await seen).map((t) => t - lastCastAt) : null;
+        return { acks, castingMs, tallyMs } satisfies RoundResult;
+      }
+      case 'watchClosed': {
+        // The closing broadcast carries the roll call (500 names) to every client: the next
+        // vote waits until they have all read it.
+        if (!USE_HTTP) {
+          closed.set(
+            msg.voteId,
+            Promise.all(
+              sockets.map(
+                (socket) =>
+                  new Promise<void>((resolve) => {
+                    const onChange = (payload: { vote: { id: string; status: string } }) => {
+                      if (payload.vote.id !== msg.voteId || payload.vote.status !== 'closed') return;
+                      socket.off('vote:changed', onChange);
+                      resolve();
+                    };
+                    socket.on('vote:changed', onChange);
+                  })
+              )
+            ).then(() => undefined)
+          );
+        }
+        return null;
+      }
+      case 'awaitClosed':
+        await closed.get(msg.voteId);
+        closed.delete(msg.voteId);
+        return null;
+      case 'stop':
+        for (const socket of sockets) socket?.disconnect();
+        setImmediate(() => process.exit(0));
+        return null;
+    }
+  };
+  process.on('message', (msg: ClientRequest) => {
+    handle(msg).then(
+      (data) => process.send!({ id: msg.id, ok: true, data }),
+      (err: Error) => process.send!({ id: msg.id, ok: false, error: String(err?.stack ?? err) })
+    );
+  });
+  process.send!({ type: 'ready' });
+}
+
+interface Clients {
+  request<T>(msg: ClientOutgoing): Promise<T>;
+  proc: ChildProcess;
+}
+
+function startClients(): Promise<Clients> {
+  const proc = fork(fileURLToPath(import.meta.url), ['--clients', ...process.argv.slice(2)], {
+    cwd: root,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+  });
+  process.on('exit', () => proc.kill('SIGKILL'));
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  proc.on('message', (m: { id?: number; ok?: boolean; data?: unknown; error?: string }) => {
+    if (m.id === undefined) return;
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.ok) p?.resolve(m.data);
+    else p?.reject(new Error(m.error));
+  });
+  const request = <T>(msg: ClientOutgoing) =>
+    new Promise<T>((resolve, reject) => {
+      const id = next++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      proc.send({ ...msg, id });
     });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`cast: HTTP ${res.status}`);
-  } else {
-    const res = await emit(voter.socket!, 'vote:cast', { voteId, choice });
-    if (!res.ok) throw new Error(`cast: ${res.error.code} ${res.error.message}`);
-  }
-  return performance.now() - t0;
-}
-
-/** Resolves, per client, when it has seen the vote with `expected` device ballots in a 'vote:changed'. */
-function watchFinalTally(voters: Voter[], voteId: string, expected: number): Promise<number>[] {
-  return voters.map(
-    (v) =>
-      new Promise<number>((resolve) => {
-        const onChange = (payload: { vote: { id: string; participation: number; tally: { deviceBallots: number } | null } }) => {
-          if (payload.vote.id !== voteId) return;
-          const seen = payload.vote.tally?.deviceBallots ?? payload.vote.participation;
-          if (seen >= expected) {
-            v.socket!.off('vote:changed', onChange);
-            resolve(performance.now());
-          }
-        };
-        v.socket!.on('vote:changed', onChange);
-      })
-  );
-}
-
-/**
- * Resolves once every client has seen the vote closed: the closing broadcast carries the roll
- * call (500 names) to 500 clients in this very process, so the next vote waits until they have
- * all read it rather than measuring their parsing as casting time.
- */
-function watchClosed(voters: Voter[], voteId: string): Promise<void> {
-  if (USE_HTTP) return Promise.resolve();
-  return Promise.all(
-    voters.map(
-      (v) =>
-        new Promise<void>((resolve) => {
-          const onChange = (payload: { vote: { id: string; status: string } }) => {
-            if (payload.vote.id !== voteId || payload.vote.status !== 'closed') return;
-            v.socket!.off('vote:changed', onChange);
-            resolve();
-          };
-          v.socket!.on('vote:changed', onChange);
-        })
-    )
-  ).then(() => undefined);
+  return new Promise((resolve, reject) => {
+    proc.once('message', () => resolve({ request, proc }));
+    proc.once('exit', (code) => reject(new Error(`the clients' process exited (${code})`)));
+  });
 }
 
 /** Single-row committed inserts per second with `connections` connections, for `ms` ms. */
@@ -251,48 +367,35 @@ async function main(): Promise<void> {
     const item = await meetings.addItem(chair.user, meeting.id, { title: 'Renouvellement du marché de gaz propane', kind: 'decision' });
     for (const v of voters) await meetings.setAttendance(chair.user, meeting.id, { personId: v.personId, status: 'present_remote' });
 
-    log(`Connecting ${VOTERS} Socket.IO clients…`);
-    for (let i = 0; i < voters.length; i += 50) {
-      await Promise.all(
-        voters.slice(i, i + 50).map(async (v) => {
-          v.socket = await connect(serverUrl, v.cookie);
-          const listed = await emit(v.socket, 'vote:list', { meetingId: meeting.id });
-          if (!listed.ok) throw new Error(`vote:list: ${listed.error.message}`);
-        })
-      );
-    }
+    log(`Connecting ${VOTERS} ${USE_HTTP ? 'HTTP' : 'Socket.IO'} clients (in a process of their own)…`);
+    const clients = await startClients();
+    await clients.request({ type: 'connect', url: serverUrl, cookies: voters.map((v) => v.cookie), meetingId: meeting.id });
     const open = (question: string) => votes.open(chair.user, meeting.id, { itemId: item.id, question, mode: 'device' });
     const choiceOf = (i: number, round: number): Choice => CHOICES[(i * 7 + round) % 3];
+    const choicesOf = (round: number) => voters.map((_, i) => choiceOf(i, round));
+    const countOf = (choices: Choice[]) => ({ pour: choices.filter((c) => c === 'pour').length, contre: choices.filter((c) => c === 'contre').length, abstention: choices.filter((c) => c === 'abstention').length });
+    const close = async (voteId: string) => {
+      await clients.request({ type: 'watchClosed', voteId });
+      const done = await votes.close(chair.user, voteId);
+      await clients.request({ type: 'awaitClosed', voteId });
+      return done;
+    };
 
     // Warm-up vote (not measured): JIT, pool connections, statement caches.
     {
       const warm = await open('Vote d’échauffement');
-      await Promise.all(voters.map((v, i) => cast(serverUrl, v, warm.id, choiceOf(i, 0))));
-      const seenClosed = watchClosed(voters, warm.id);
-      await votes.close(chair.user, warm.id);
-      await seenClosed;
+      await clients.request<RoundResult>({ type: 'round', voteId: warm.id, choices: choicesOf(0), spreadMs: 0, watchFinal: false });
+      await close(warm.id);
     }
 
     // Latency ---------------------------------------------------------------------------------
     log('Latency: every voter casts within one second…');
     const vote = await open('Le CCL donne un avis favorable à l’offre d’ANTARGAZ');
-    const seen = USE_HTTP ? [] : watchFinalTally(voters, vote.id, VOTERS);
-    const expected = { pour: 0, contre: 0, abstention: 0 };
-    let lastCastAt = 0;
-    const start = performance.now() + 50;
-    const acks = await Promise.all(
-      voters.map(async (v, i) => {
-        const choice = choiceOf(i, 1);
-        expected[choice]++;
-        await sleep(Math.max(0, start + Math.random() * 1000 - performance.now()));
-        lastCastAt = Math.max(lastCastAt, performance.now());
-        return cast(serverUrl, v, vote.id, choice);
-      })
-    );
-    const tallyMs = USE_HTTP ? [] : (await Promise.all(seen)).map((t) => t - lastCastAt);
-    const seenClosed = watchClosed(voters, vote.id);
-    const closed = await votes.close(chair.user, vote.id);
-    await seenClosed;
+    const latency = await clients.request<RoundResult>({ type: 'round', voteId: vote.id, choices: choicesOf(1), spreadMs: 1000, watchFinal: true });
+    const acks = latency.acks;
+    const tallyMs = latency.tallyMs ?? [];
+    const expected = countOf(choicesOf(1));
+    const closed = await close(vote.id);
     const counts = closed.result!.counts;
     const countsExact = counts.pour === expected.pour && counts.contre === expected.contre && counts.abstention === expected.abstention && closed.tally!.deviceBallots === VOTERS;
     log(`  ack p50 ${round(median(acks))} ms, p99 ${round(percentile(acks, 99))} ms; final tally seen by all, p99 ${USE_HTTP ? 'n/a (HTTP)' : `${round(percentile(tallyMs, 99))} ms`}`);
@@ -306,20 +409,11 @@ async function main(): Promise<void> {
     stats.on = true;
     for (let r = 2; ballots < MIN_BALLOTS; r++) {
       const v = await open(`Vote de série n° ${r - 1}`);
-      const want = { pour: 0, contre: 0, abstention: 0 };
-      const t0 = performance.now();
-      await Promise.all(
-        voters.map((voter, i) => {
-          const choice = choiceOf(i, r);
-          want[choice]++;
-          return cast(serverUrl, voter, v.id, choice);
-        })
-      );
-      castingMs += performance.now() - t0;
+      const round = await clients.request<RoundResult>({ type: 'round', voteId: v.id, choices: choicesOf(r), spreadMs: 0, watchFinal: false });
+      castingMs += round.castingMs;
       ballots += VOTERS;
-      const closedSeen = watchClosed(voters, v.id);
-      const done = await votes.close(chair.user, v.id);
-      await closedSeen;
+      const done = await close(v.id);
+      const want = countOf(choicesOf(r));
       const c = done.result!.counts;
       exactAll &&= c.pour === want.pour && c.contre === want.contre && c.abstention === want.abstention;
     }
@@ -353,9 +447,11 @@ async function main(): Promise<void> {
     console.error(err);
   } finally {
     await concerto.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
     if (!process.env.BENCH_KEEP) await dropDatabase().catch(() => undefined);
   }
   process.exit(exitCode);
 }
 
-await main();
+if (process.argv.includes('--clients')) await runClients();
+else await main();
