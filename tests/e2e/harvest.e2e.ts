@@ -124,6 +124,11 @@ describe('world-café harvest', () => {
   it('everyone places dots, including a guest invited for the day, and the ranking shows live', async () => {
     await sec.getByRole('button', { name: 'Ouvrir le vote' }).click();
     await phone.getByText('Il vous reste 5 gommette(s) sur 5.').waitFor();
+    const projector = await sec.context().newPage();
+    await projector.setViewportSize({ width: 1280, height: 720 });
+    await projector.goto(`/w/${workshopId}/harvest/projector`);
+    await projector.locator('.projector[data-status="live"]').waitFor();
+    await projector.getByText('Aucune gommette placée pour l’instant.').waitFor();
     guest = await browse(guestCookie, PHONE);
     await guest.goto(`/w/${workshopId}/harvest`);
     await live(guest);
@@ -150,6 +155,10 @@ describe('world-café harvest', () => {
     await guest.getByText('You have 3 dot(s) left out of 5.').waitFor();
     await guest.getByRole('button', { name: '+ Dot : Bancs et mains courantes dans les allées' }).waitFor();
     await snap(sec, 'harvest-board');
+    await projector.getByRole('listitem').filter({ hasText: 'Remplacer la baignoire par une douche' }).getByText('4 gommette(s)').waitFor();
+    await expectNoSeriousAxeViolations(projector);
+    await snap(projector, 'harvest-projector');
+    await projector.close();
   });
 
   it('without JavaScript, a participant still takes a dot back and places it elsewhere (forms post and come back)', async () => {
