@@ -5,7 +5,6 @@ import { actionFromIdeaSchema } from '../actions/actions.schemas.ts';
 import { policy } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { Db, Queryable } from '../db/db.ts';
-import type { Guest } from '../guests/guests.service.ts';
 import { AppError, Errors, bi, type Bilingual } from '../shared/app-error.ts';
 import { isUuid, validate } from '../shared/validate.ts';
 import type { DocumentStore } from '../yjs/document-store.ts';
@@ -13,16 +12,13 @@ import { readNotes, tableclothDocName } from '../../src/lib/workshops/tablecloth
 import type { HarvestCapabilities, HarvestIdea, HarvestJoined, HarvestMine, HarvestState, HarvestTheme } from '../../src/lib/protocol/harvest-state.ts';
 import { checkPlaceDot, checkRemoveDot, clampIndex, progressOf, rankIdeas, resultsVisible, type DotRefusal, type DotSettings, type HarvestPhase } from './dot-votes.ts';
 import { moveSchema, phaseSchema, settingsSchema, themeNameSchema } from './harvest.schemas.ts';
+import type { HarvestActor } from './harvest-actor.ts';
+
+export { harvestActorOf, type HarvestActor } from './harvest-actor.ts';
 
 const WORKSHOP = bi('Atelier', 'Workshop');
 const IDEA = bi('Idée', 'Idea');
 const THEME = bi('Thème', 'Theme');
-
-/** Who asks: a signed-in user, or a guest who joined this workshop with its code. */
-export type HarvestActor = { kind: 'user'; user: AuthUser } | { kind: 'guest'; guest: Pick<Guest, 'id' | 'displayName' | 'targetKind' | 'targetId' | 'organisationId'> };
-
-export const harvestActorOf = (user: AuthUser | null, guest: Guest | null): HarvestActor | null =>
-  user ? { kind: 'user', user } : guest ? { kind: 'guest', guest } : null;
 
 export interface HarvestChange {
   workshopId: string;

@@ -3,7 +3,7 @@ import { m } from '$lib/paraglide/messages';
 import { localizeHref } from '$lib/paraglide/runtime';
 import { readForm, formFailure } from '$lib/server/forms';
 import { AppError } from '../../../../../server/shared/app-error.ts';
-import { harvestActorOf } from '../../../../../server/harvest/harvest.service.ts';
+import { harvestActorOf } from '../../../../../server/harvest/harvest-actor.ts';
 import { isUuid, workshopPageFailure } from '../../workshop.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 

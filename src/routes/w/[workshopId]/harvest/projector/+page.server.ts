@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { m } from '$lib/paraglide/messages';
-import { harvestActorOf } from '../../../../../../server/harvest/harvest.service.ts';
+import { harvestActorOf } from '../../../../../../server/harvest/harvest-actor.ts';
 import { isUuid, workshopPageFailure } from '../../../workshop.server';
 import type { PageServerLoad } from './$types';
 
