@@ -89,7 +89,8 @@ export async function createConcerto(opts: ConcertoOptions): Promise<Concerto> {
     applyServerUpdate: yjs.applyServerUpdate,
     reauthorise(docName) {
       yjs.reauthorise(docName);
-      io.serverSideEmit('yjs:reauthorise', docName);
+      // Other instances exist only behind the Redis adapter (the in-memory one warns on serverSideEmit).
+      if (config.redisUrl) io.serverSideEmit('yjs:reauthorise', docName);
     }
   });
   io.on('yjs:reauthorise', (docName: string) => {
