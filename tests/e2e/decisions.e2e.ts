@@ -134,6 +134,16 @@ describe('the register of decisions', () => {
     const member = await browse(members[1]);
     const denied = await member.goto(`/o/${slug}/bodies/${bodyId}/decisions/settings`);
     expect(denied?.status()).toBe(403);
+
+    // A member of another body of the organisation does not see this body's register.
+    const other = await createBody(app.url, admin.cookie, admin.organisationId, { name: 'Groupe de travail espaces verts', kind: 'working_group' });
+    const outsider = await createMemberAccount(app.url, admin.cookie, admin.organisationId, {
+      person: { fullName: 'Marc Lafargue', email: 'marc.lafargue@exemple.fr' },
+      bodyId: other.id,
+      membership: { role: 'member', college: 'tenant', votingRight: true }
+    });
+    const stranger = await browse(outsider);
+    expect((await stranger.goto(`/o/${slug}/bodies/${bodyId}/decisions`))?.status()).toBe(404);
   });
 
   it('reads well on a 360 px phone, in French and in English', async () => {
