@@ -4,7 +4,7 @@
  * `parameters` into `components.parameters` (`bodyId` and `lang` are already there).
  */
 import { ACTION_STATUSES } from './actions.schemas.ts';
-import { dateTime, nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from '../harvest/openapi-helpers.ts';
+import { dateTime, nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from '../api/openapi-kit.ts';
 
 const op = opFor('actions');
 const status: Schema = { type: 'string', enum: [...ACTION_STATUSES], description: '`validee` (validée), `en_cours` (en cours), `a_etudier` (à étudier).' };

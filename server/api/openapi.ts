@@ -9,6 +9,7 @@
  */
 
 import { actionsOpenApi } from '../actions/actions.openapi.ts';
+import { dateTime, json, nullable, obj, ref, uuid, type Schema } from './openapi-kit.ts';
 import { chartersOpenApi } from '../charters/charters.openapi.ts';
 import { harvestOpenApi } from '../harvest/harvest.openapi.ts';
 import { ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../meetings/meetings.service.ts';
@@ -17,20 +18,6 @@ import { votesOpenApi } from '../votes/votes.openapi.ts';
 import { workshopsOpenApi } from '../workshops/workshops.openapi.ts';
 import { ATTENDANCE_STATUSES, ITEM_KINDS, MEETING_STATUSES } from '../meetings/meetings.schemas.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra: Schema = {}): Schema => ({
-  type: 'object',
-  properties,
-  required,
-  ...extra
-});
-
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
 const isoDate: Schema = { type: 'string', format: 'date', pattern: '^\\d{4}-\\d{2}-\\d{2}$', examples: ['2026-01-15'] };
 /** Optional fields where the HTML forms send "" for "none": "" and null both clear the value. */
 const clearable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'string', const: '' }, { type: 'null' }] });

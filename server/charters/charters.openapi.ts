@@ -8,64 +8,11 @@
  * import { chartersOpenApi } from '../charters/charters.openapi.ts';
  * const paths = { ...corePaths, ...chartersOpenApi.paths };
  */
+import { bilingual, dateTime, json, nullable, obj, opFor, ref, uuid, uuidParam as kitUuidParam, type Schema } from '../api/openapi-kit.ts';
 import { CHARTER_KINDS, CHARTER_STATUSES } from './charters.schemas.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra: Schema = {}): Schema => ({
-  type: 'object',
-  properties,
-  required,
-  ...extra
-});
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
+const op = opFor('charters');
 const name = (max: number): Schema => ({ type: 'string', minLength: 2, maxLength: max });
-const bilingual: Schema = obj({ fr: { type: 'string' }, en: { type: 'string' } });
-
-const ERROR_NAMES: Record<string, string> = {
-  '400': 'BadRequest',
-  '401': 'Unauthorised',
-  '403': 'Forbidden',
-  '404': 'NotFound',
-  '409': 'Conflict',
-  '422': 'Unprocessable'
-};
-type Status = keyof typeof ERROR_NAMES;
-
-interface Op {
-  id: string;
-  summary: string;
-  description?: string;
-  params?: string[];
-  body?: Schema;
-  success: { status: '200' | '201'; description: string; schema?: Schema; content?: Record<string, Schema>; headers?: Schema };
-  errors: Status[];
-}
-
-function op(o: Op): Schema {
-  const responses: Record<string, unknown> = {
-    [o.success.status]: {
-      description: o.success.description,
-      content: o.success.content ?? json(o.success.schema!),
-      ...(o.success.headers ? { headers: o.success.headers } : {})
-    }
-  };
-  for (const status of o.errors) responses[status] = { $ref: `#/components/responses/${ERROR_NAMES[status]}` };
-  responses.default = { $ref: '#/components/responses/InternalError' };
-  return {
-    operationId: o.id,
-    tags: ['charters'],
-    summary: o.summary,
-    ...(o.description ? { description: o.description } : {}),
-    parameters: [...(o.params ?? []).map((p) => ({ $ref: `#/components/parameters/${p}` })), { $ref: '#/components/parameters/lang' }],
-    ...(o.body ? { requestBody: { required: true, content: json(o.body) } } : {}),
-    responses
-  };
-}
 
 const POLICY =
   'Anyone of the organisation reads a body’s texts; its members who are not observers (and organisation admins) create texts, edit them and save versions while a text is a draft or in review; the body’s chair, secretary or admin change the status and tie versions to adoption votes. Once adopted a text is read-only; its adopted version is what is signed.';
@@ -191,13 +138,7 @@ const paths: Record<string, Record<string, Schema>> = {
   }
 };
 
-const uuidParam = (n: string, what: string, where: 'path' | 'query' = 'path') => ({
-  name: n,
-  in: where,
-  required: true,
-  description: `${what} (uuid)`,
-  schema: uuid
-});
+const uuidParam = (n: string, what: string, where: 'path' | 'query' = 'path') => kitUuidParam(n, what, where, `${what} (uuid)`);
 
 const parameters = {
   charterId: uuidParam('charterId', 'Text'),

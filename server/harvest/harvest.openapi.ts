@@ -6,7 +6,7 @@
  * each change.
  */
 import { ACTION_STATUSES } from '../actions/actions.schemas.ts';
-import { nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from './openapi-helpers.ts';
+import { nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from '../api/openapi-kit.ts';
 
 const op = opFor('harvest');
 const WHO =

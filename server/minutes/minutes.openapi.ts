@@ -9,14 +9,7 @@
  * const paths = { ...corePaths, ...minutesOpenApi.paths };
  */
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
+import { dateTime, json, nullable, obj, ref, uuid, type Schema } from '../api/openapi-kit.ts';
 
 const ERROR_NAMES = { '400': 'BadRequest', '401': 'Unauthorised', '403': 'Forbidden', '404': 'NotFound', '409': 'Conflict', '422': 'Unprocessable' } as const;
 type Status = keyof typeof ERROR_NAMES;

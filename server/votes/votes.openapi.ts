@@ -9,65 +9,11 @@
  * import { votesOpenApi } from '../votes/votes.openapi.ts';
  * const paths = { ...corePaths, ...votesOpenApi.paths };
  */
+import { bilingual, dateTime, json, nullable, obj, opFor, ref, uuid, type Schema } from '../api/openapi-kit.ts';
 import { CHOICES, DECISION_KINDS, VOTE_MODES, VOTE_RULES } from './votes.schemas.ts';
 
-type Schema = Record<string, unknown>;
-
-const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
-const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
-const json = (schema: Schema) => ({ 'application/json': { schema } });
-const obj = (properties: Record<string, Schema>, required: string[] = Object.keys(properties), extra: Schema = {}): Schema => ({
-  type: 'object',
-  properties,
-  required,
-  ...extra
-});
-const uuid: Schema = { type: 'string', format: 'uuid' };
-const dateTime: Schema = { type: 'string', format: 'date-time' };
+const op = opFor('votes');
 const count: Schema = { type: 'integer', minimum: 0, maximum: 10_000 };
-const bilingual: Schema = obj({ fr: { type: 'string' }, en: { type: 'string' } });
-
-const ERROR_NAMES: Record<string, string> = {
-  '400': 'BadRequest',
-  '401': 'Unauthorised',
-  '403': 'Forbidden',
-  '404': 'NotFound',
-  '409': 'Conflict',
-  '422': 'Unprocessable'
-};
-type Status = keyof typeof ERROR_NAMES;
-
-interface Op {
-  id: string;
-  summary: string;
-  description?: string;
-  params?: string[];
-  body?: Schema;
-  bodyRequired?: boolean;
-  success: { status: '200' | '201'; description: string; schema?: Schema; content?: Record<string, Schema>; headers?: Schema };
-  errors: Status[];
-}
-
-function op(o: Op): Schema {
-  const responses: Record<string, unknown> = {
-    [o.success.status]: {
-      description: o.success.description,
-      content: o.success.content ?? json(o.success.schema!),
-      ...(o.success.headers ? { headers: o.success.headers } : {})
-    }
-  };
-  for (const status of o.errors) responses[status] = { $ref: `#/components/responses/${ERROR_NAMES[status]}` };
-  responses.default = { $ref: '#/components/responses/InternalError' };
-  return {
-    operationId: o.id,
-    tags: ['votes'],
-    summary: o.summary,
-    ...(o.description ? { description: o.description } : {}),
-    parameters: [...(o.params ?? []).map((p) => ({ $ref: `#/components/parameters/${p}` })), { $ref: '#/components/parameters/lang' }],
-    ...(o.body ? { requestBody: { required: o.bodyRequired ?? true, content: json(o.body) } } : {}),
-    responses
-  };
-}
 
 const RULES_TEXT =
   '`simple_majority` (majority of votes cast; abstentions are not votes cast), `absolute_majority_members` (more than half the frozen electorate), `two_thirds` (of votes cast), `majority_each_college` (landlord and tenant sides separately), `consensus` (no vote against), `advisory` (an opinion is recorded, nothing adopted). A tie is rejected unless the body gives its chair a casting vote and the chair uses it on closing.';

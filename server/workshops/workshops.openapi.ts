@@ -5,7 +5,7 @@
  * The live run is also driven over Socket.IO (`workshop:join`, `workshop:control`,
  * `workshop:lock-round`; the server sends `workshop:state`), see src/lib/protocol/events.ts.
  */
-import { dateTime, nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from '../harvest/openapi-helpers.ts';
+import { dateTime, nullable, obj, opFor, ref, uuid, uuidParam, type Schema } from '../api/openapi-kit.ts';
 
 const op = opFor('workshops');
 const college: Schema = { type: 'string', enum: ['landlord', 'tenant', 'other'] };

@@ -1,4 +1,12 @@
-/** Small builders for the OpenAPI fragments of the harvest and the action plan (same shapes as server/api/openapi.ts). */
+/**
+ * Builders shared by server/api/openapi.ts and every feature's `<feature>.openapi.ts`: schema
+ * shorthands and `opFor(tag)`, an operation with its parameters, body, success answer and the
+ * error responses openapi.ts declares.
+ *
+ * @example
+ * const op = opFor('votes');
+ * const paths = { '/votes/{voteId}': { get: op({ id: 'getVote', summary: 'A vote', params: ['voteId'], success: { status: '200', description: 'The vote', schema: ref('Vote') }, errors: ['401', '404'] }) } };
+ */
 export type Schema = Record<string, unknown>;
 
 export const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -12,7 +20,14 @@ export const obj = (properties: Record<string, Schema>, required: string[] = Obj
 });
 export const uuid: Schema = { type: 'string', format: 'uuid' };
 export const dateTime: Schema = { type: 'string', format: 'date-time' };
-export const uuidParam = (n: string, what: string) => ({ name: n, in: 'path', required: true, description: `${what} id.`, schema: uuid });
+export const bilingual: Schema = obj({ fr: { type: 'string' }, en: { type: 'string' } });
+export const uuidParam = (n: string, what: string, where: 'path' | 'query' = 'path', description = `${what} id.`) => ({
+  name: n,
+  in: where,
+  required: true,
+  description,
+  schema: uuid
+});
 
 const ERROR_NAMES: Record<string, string> = {
   '400': 'BadRequest',
@@ -30,7 +45,9 @@ export interface Op {
   description?: string;
   params?: string[];
   body?: Schema;
-  success: { status: '200' | '201' | '204'; description: string; schema?: Schema; content?: Record<string, Schema> };
+  /** Whether the body is required (default true). */
+  bodyRequired?: boolean;
+  success: { status: '200' | '201' | '204'; description: string; schema?: Schema; content?: Record<string, Schema>; headers?: Schema };
   errors: Status[];
 }
 
@@ -39,7 +56,8 @@ export function opFor(tag: string) {
     const responses: Record<string, unknown> = {
       [o.success.status]: {
         description: o.success.description,
-        ...(o.success.status === '204' ? {} : { content: o.success.content ?? json(o.success.schema!) })
+        ...(o.success.status === '204' ? {} : { content: o.success.content ?? json(o.success.schema!) }),
+        ...(o.success.headers ? { headers: o.success.headers } : {})
       }
     };
     for (const status of o.errors) responses[status] = { $ref: `#/components/responses/${ERROR_NAMES[status]}` };
@@ -50,7 +68,7 @@ export function opFor(tag: string) {
       summary: o.summary,
       ...(o.description ? { description: o.description } : {}),
       parameters: [...(o.params ?? []).map((p) => ({ $ref: `#/components/parameters/${p}` })), { $ref: '#/components/parameters/lang' }],
-      ...(o.body ? { requestBody: { required: true, content: json(o.body) } } : {}),
+      ...(o.body ? { requestBody: { required: o.bodyRequired ?? true, content: json(o.body) } } : {}),
       responses
     };
   };
