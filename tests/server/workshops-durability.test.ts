@@ -48,7 +48,6 @@ describe('durability of workshops', () => {
     await f.post(`/workshops/${workshopId}/control`, { action: 'message', text: 'On garde le cap' });
     const before = (await f.get(`/workshops/${workshopId}`)).json.state as WorkshopState;
     const tableId = before.tables[0].id;
-    expect((await f.post(`/workshops/${workshopId}/locks`, { tableId, round: 1 })).status).toBe(204);
 
     const writer = yjsClient(first.url, `tablecloth:${tableId}`, { cookie: rose.cookie });
     docs.push(writer);
@@ -59,6 +58,8 @@ describe('durability of workshops', () => {
     // from memory (its debug log says so); then the server dies without warning.
     writer.provider.destroy();
     await waitFor(() => first.stderr().split('\n').some((l) => l.includes('evicted an idle document') && l.includes(`tablecloth:${tableId}`)), { timeoutMs: 10_000 });
+    // The host locks the round once its notes are written (a lock makes the tablecloth read-only).
+    expect((await f.post(`/workshops/${workshopId}/locks`, { tableId, round: 1 })).status).toBe(204);
     first.child.kill('SIGKILL');
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     for (const d of docs.splice(0)) d.provider.destroy();
@@ -66,7 +67,7 @@ describe('durability of workshops', () => {
     const second = await spawnServer({ DATA_DIR: dataDir });
     processes.push(second);
     const after = (await api(second.url, facilitator.cookie).get(`/workshops/${workshopId}`)).json.state as WorkshopState;
-    expect(after.rev).toBe(before.rev + 1);
+    expect(after.rev).toBe(before.rev + 1); // the lock
     expect(after.workshop.status).toBe('live');
     expect(after.round.current).toBe(1);
     expect(after.round.endsAt).toBe(before.round.endsAt);
