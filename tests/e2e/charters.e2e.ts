@@ -6,12 +6,16 @@ import { createBody, createMemberAccount, type MemberAccount } from '../helpers/
 import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { setupAdmin } from '../helpers/test-server.ts';
 import { userOf } from '../helpers/vote-fixtures.ts';
+import { pdfTagging, pdfText } from '../../server/documents/pdf-inspect.ts';
+import { expectDocxText, expectPdfWithPoppler, squash } from './documents.ts';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
 
 // Issue 6's story in two browsers: the secretary of a CCL creates the "charte de bon
 // voisinage"; a tenant representative opens it too; both type in the same text at once and
 // each sees the other's words and the other's named caret; the secretary saves a named version,
-// a second one after more edits, compares them, and downloads the first as PDF and Word.
+// a second one after more edits, compares them, and downloads the first as PDF and Word: the
+// PDF read back by poppler-utils (pdftotext, and pdfinfo says it is tagged), the DOCX unzipped,
+// both holding what the two people typed.
 // Each step is one test so a failing step names itself; later steps need the earlier ones.
 
 const SCREENSHOTS = join(repoRoot, 'tests', 'e2e', 'screenshots');
@@ -194,13 +198,32 @@ describe('co-writing a charter', () => {
     expect(shown).not.toContain('tenus en laisse');
     expect(await sec.getByText('Seule la version adoptée par un vote peut être signée.').isVisible()).toBe(true);
 
+    // The files hold what both people typed into version 1 (and not version 2's article).
+    const coEdited = [
+      'Charte de bon voisinage',
+      'Article 1 : chacun respecte le calme après 22 heures.', // the secretary
+      'Les fêtes sont annoncées dans le hall.', // the secretary, while the tenant typed
+      'Article 2 : les parties communes sont entretenues ensemble.', // the tenant
+      'Écrit dans le tunnel.' // the tenant, offline
+    ];
     const pdfHref = await sec.getByRole('link', { name: 'Télécharger en PDF' }).getAttribute('href');
-    const pdf = await sec.request.get(pdfHref!);
-    expect(pdf.status()).toBe(200);
-    expect((await pdf.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdfRes = await sec.request.get(pdfHref!);
+    expect(pdfRes.status()).toBe(200);
+    const pdf = await pdfRes.body();
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const poppler = expectPdfWithPoppler(pdf, coEdited, 'version 1 as PDF');
+    // Without poppler (never under CI), the in-repo reader still checks the text and the tags.
+    const pdfTextRead = poppler.text ?? pdfText(pdf);
+    expect(squash(pdfTextRead)).not.toContain('tenus en laisse');
+    if (poppler.text === null) {
+      for (const s of coEdited) expect(squash(pdfTextRead)).toContain(s);
+      expect(pdfTagging(pdf)).toMatchObject({ marked: true, structTree: true, lang: 'fr-FR' });
+    }
     const docxHref = await sec.getByRole('link', { name: 'Télécharger en Word (DOCX)' }).getAttribute('href');
-    const docx = await sec.request.get(docxHref!);
-    expect([...(await docx.body()).subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    const docxRes = await sec.request.get(docxHref!);
+    expect(docxRes.status()).toBe(200);
+    const paragraphs = expectDocxText(await docxRes.body(), coEdited, 'version 1 as DOCX');
+    expect(paragraphs.join('\n')).not.toContain('tenus en laisse');
     await expectNoSeriousAxeViolations(sec);
     await shot(sec, 'charter-version');
     // The same page in English.
