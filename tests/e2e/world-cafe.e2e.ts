@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership, createBody, createMemberAccount, createPerson, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { setupAdmin, type AdminSession } from '../helpers/test-server.ts';
+import { expectDocxText, expectPdfWithPoppler } from './documents.ts';
 import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
 
 // Issue 7 end to end, in five browsers: the secretary of the seniors' working group (the
@@ -348,6 +349,25 @@ describe('a world café from preparation to action plan', () => {
     await year.getByRole('heading', { name: top }).waitFor();
     await year.getByText(`Issue de l’atelier « ${TITLE} »`).waitFor();
     await expectNoSeriousAxeViolations(sec);
+  });
+
+  it('the synthesis downloads as PDF (tagged, read back by poppler) and Word, with the tables, the themes and the action', async () => {
+    await sec.goto(`/w/${workshopId}/harvest`);
+    const expected = [
+      TITLE,
+      'Synthèse de l’atelier',
+      ...Object.values(QUESTIONS),
+      'Sécurité dans la résidence',
+      ...people.flatMap((p) => p.notes),
+      'Priorités (vote par gommettes)',
+      'Actions retenues'
+    ];
+    const pdfRes = await sec.request.get((await sec.getByRole('link', { name: 'Synthèse (PDF)' }).getAttribute('href'))!);
+    expect(pdfRes.status()).toBe(200);
+    expectPdfWithPoppler(await pdfRes.body(), expected, 'workshop synthesis as PDF');
+    const docxRes = await sec.request.get((await sec.getByRole('link', { name: 'Synthèse (Word)' }).getAttribute('href'))!);
+    expect(docxRes.status()).toBe(200);
+    expectDocxText(await docxRes.body(), expected, 'workshop synthesis as DOCX');
   });
 
   it('wrote the three screenshots', () => {
