@@ -35,6 +35,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as encoding from 'lib0/encoding';
 import pg from 'pg';
 import { WebSocket } from 'ws';
@@ -52,6 +54,10 @@ const CONNECT_CONCURRENCY = 10;
 const TIMEOUT_MS = 60_000;
 
 const now = () => performance.timeOrigin + performance.now();
+
+/** A full GC of this (client) process between phases; V8 lets `gc` be exposed at run time. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 // Each y-websocket provider in Node adds an 'exit' listener; 50 of them are expected here.
 process.setMaxListeners(CLIENTS * 2 + 10);
 
@@ -518,6 +524,14 @@ async function main(): Promise<void> {
   let oursCapacity: CapacityRun;
   let oursRss: { rssKb: number; gc: boolean };
   let oursIdle: { rssKb: number; gc: boolean };
+  // The reference runs beside ours from the start; each phase runs on one server at a time, and
+  // both latency phases come before the capacity phases, whose garbage would otherwise be
+  // collected in this process during the next latency phase.
+  const { child, url: bareUrl } = await startBare();
+  let ref: LatencyRun;
+  let refCapacity: CapacityRun;
+  let refRssKb: number;
+  const refIdleKb = vmRssKb(child.proc.pid!);
   try {
     const url = server.url;
     const setup = await must(201, call(url, null, 'POST', '/setup', { organisationName: 'Office 64 de l’Habitat', adminName: 'Claire Etcheverry', email: 'claire@office64.test', password: 'mot-de-passe-solide-64' }), 'setup');
@@ -532,12 +546,21 @@ async function main(): Promise<void> {
     const headers = (i: number) => ({ cookie: cookies[i] });
     oursIdle = await server.request({ type: 'memory' });
 
+    collectGarbage();
     console.log('Concerto (session cookies, edit rights checked, every update persisted):');
     ours = await latency(url, `body:${bodyIds[0]}:notes`, headers);
     console.log(`  latency: ${fmt(ours.samples)}, converged: ${ours.converged}`);
     oursRss = await server.request({ type: 'memory' });
     leave(ours.peers);
 
+    collectGarbage();
+    console.log('Bare relay (y-protocols, no auth, no persistence):');
+    ref = await latency(bareUrl, 'bench-latency', () => ({}));
+    console.log(`  latency: ${fmt(ref.samples)}, converged: ${ref.converged}`);
+    refRssKb = vmRssKb(child.proc.pid!);
+    leave(ref.peers);
+
+    collectGarbage();
     const capDoc = `body:${bodyIds[1]}:notes`;
     oursCapacity = await capacity(url, capDoc, headers, generated, async () => {
       const res = await server.request<{ complete: boolean; rows: number; lastInsertAt: number | null }>({
@@ -547,29 +570,16 @@ async function main(): Promise<void> {
       });
       return res.complete ? res.lastInsertAt : null;
     });
-    console.log(`  capacity: ${Math.round(oursCapacity.perSecond)} updates/s (${oursCapacity.updates} updates relayed in ${round(oursCapacity.relayMs)} ms, all in the log at ${round(oursCapacity.totalMs)} ms)`);
+    console.log(`  Concerto capacity: ${Math.round(oursCapacity.perSecond)} updates/s (${oursCapacity.updates} updates relayed in ${round(oursCapacity.relayMs)} ms, all in the log at ${round(oursCapacity.totalMs)} ms)`);
+
+    collectGarbage();
+    refCapacity = await capacity(bareUrl, 'bench-capacity', () => ({}), generated);
+    console.log(`  bare relay capacity: ${Math.round(refCapacity.perSecond)} updates/s (${refCapacity.updates} updates relayed in ${round(refCapacity.relayMs)} ms)`);
   } finally {
     await server.request({ type: 'stop' }).catch(() => undefined);
     const timer = setTimeout(() => server.proc.kill('SIGKILL'), 15_000);
     await server.exited;
     clearTimeout(timer);
-  }
-
-  // The reference.
-  const { child, url: bareUrl } = await startBare();
-  let ref: LatencyRun;
-  let refCapacity: CapacityRun;
-  let refRssKb: number;
-  const refIdleKb = vmRssKb(child.proc.pid!);
-  try {
-    console.log('Bare relay (y-protocols, no auth, no persistence):');
-    ref = await latency(bareUrl, 'bench-latency', () => ({}));
-    console.log(`  latency: ${fmt(ref.samples)}, converged: ${ref.converged}`);
-    refRssKb = vmRssKb(child.proc.pid!);
-    leave(ref.peers);
-    refCapacity = await capacity(bareUrl, 'bench-capacity', () => ({}), generated);
-    console.log(`  capacity: ${Math.round(refCapacity.perSecond)} updates/s (${refCapacity.updates} updates relayed in ${round(refCapacity.relayMs)} ms)`);
-  } finally {
     await stopChild(child);
   }
 

@@ -278,7 +278,7 @@ export class YjsDocument {
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
-    const merged = batch.length === 1 ? batch[0] : Y.mergeUpdates(batch);
+    const merged = mergeInGroups(batch);
     try {
       await appendUpdate(this.opts.db, this.name, merged);
     } catch (err) {
@@ -304,4 +304,20 @@ export class YjsDocument {
       this.log.warn({ err }, 'could not compact the update log');
     }
   }
+}
+
+/**
+ * `Y.mergeUpdates` of many updates, in groups of `fanIn` and then the groups' results (merging is
+ * associative). Y.mergeUpdates sorts all its inputs again for every struct it writes, so one flat
+ * merge of n updates costs about n² log n: at saturation a batch holds a thousand updates or more,
+ * and the flat merge took a fifth of the server's time (bench/yjs.ts, profiled).
+ */
+export function mergeInGroups(updates: Uint8Array[], fanIn = 16): Uint8Array {
+  let level = updates;
+  while (level.length > 1) {
+    const next: Uint8Array[] = [];
+    for (let i = 0; i < level.length; i += fanIn) next.push(Y.mergeUpdates(level.slice(i, i + fanIn)));
+    level = next;
+  }
+  return level[0];
 }
