@@ -47,17 +47,30 @@ export function forParticipants(vote: LiveVote): LiveVote {
  * After each committed change to a vote, sends it to the meeting's vote room (through
  * `io.to(room)`, so the Redis adapter carries it): the secretariat's view to those who run the
  * meeting, the participants' view to everyone else. Per vote, one read at a time; changes that
- * come in while a read is under way are covered by one more read after it, so a burst of casts
- * costs a few reads and the last broadcast always follows the last commit.
+ * come in while a read is under way (or while casts wait for the interval below) are covered by
+ * one more read after it, so a burst of casts costs a few reads and broadcasts, and the last
+ * broadcast always follows the last commit.
  */
+/** Longest a committed ballot waits before the room sees it in the tally. */
+export const CAST_BROADCAST_INTERVAL_MS = 100;
+
 export function broadcastVoteChanges(io: ConcertoIo, services: Services): () => void {
   const pending = new Map<string, VoteChange>();
   const running = new Set<string>();
 
+  const lastSent = new Map<string, number>();
   const run = async (voteId: string) => {
     running.add(voteId);
     try {
       for (let change = pending.get(voteId); change; change = pending.get(voteId)) {
+        // Ballots are shown at most every CAST_BROADCAST_INTERVAL_MS per vote: a burst of 500
+        // casts committed in many groups becomes a few broadcasts to the room instead of one per
+        // group (each is a write to every connection). Opening and closing go out at once.
+        const wait = change.kind === 'cast' ? (lastSent.get(voteId) ?? 0) + CAST_BROADCAST_INTERVAL_MS - Date.now() : 0;
+        if (wait > 0) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          continue;
+        }
         pending.delete(voteId);
         try {
           const readAt = Date.now();
@@ -65,6 +78,8 @@ export function broadcastVoteChanges(io: ConcertoIo, services: Services): () => 
           const managers = voteManagersRoom(change.meetingId);
           io.to(managers).emit('vote:changed', { vote, change: change.kind, readAt });
           io.to(votesRoom(change.meetingId)).except(managers).emit('vote:changed', { vote: forParticipants(vote), change: change.kind, readAt });
+          lastSent.set(voteId, Date.now());
+          if (vote.status === 'closed') lastSent.delete(voteId);
         } catch (err) {
           services.logger.error({ err, voteId }, 'vote broadcast failed');
         }

@@ -185,6 +185,8 @@ const hashReceipt = (receipt: string) => encodeHexLowerCase(sha256(new TextEncod
 const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 /** Casts committed together at most (one transaction, one commit). */
 const MAX_BATCH = 500;
+/** Longest a burst of casts is gathered before its group starts (see drainWhenQuiet). */
+const MAX_LINGER_MS = 30;
 
 /** A ballot as cast: a motion's choice, or a choice vote's options (empty: blank ballot). */
 type BallotValue = { choice: Choice; optionIds: null } | { choice: null; optionIds: string[] };
@@ -546,11 +548,23 @@ export class VoteService {
     }
     queue.pending.push(cast);
     if (!queue.running) {
-      // Starts after the casts already read from the network have queued too, so the first
-      // group of a burst is not a group of one.
       queue.running = true;
-      setImmediate(() => void this.drain(meetingId, queue));
+      this.drainWhenQuiet(meetingId, queue);
     }
+  }
+
+  /**
+   * Starts a group once the casts already read from the network have queued: one event-loop
+   * turn at least, and more while each turn brings new casts (a burst of a room voting at
+   * once), up to MAX_LINGER_MS. A lone cast waits one turn; a burst makes a few large groups
+   * instead of many small ones (each group is one transaction and one commit).
+   */
+  private drainWhenQuiet(meetingId: string, queue: CastQueue, since = performance.now(), seen = 0): void {
+    setImmediate(() => {
+      const n = queue.pending.length;
+      if (n > seen && n < MAX_BATCH && performance.now() - since < MAX_LINGER_MS) return this.drainWhenQuiet(meetingId, queue, since, n);
+      void this.drain(meetingId, queue);
+    });
   }
 
   /** Commits the meeting's waiting casts, one group per transaction, until none is left. */
