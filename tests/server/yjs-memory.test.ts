@@ -116,12 +116,20 @@ describe('Yjs server with many stock clients', () => {
     } finally {
       Y.Doc.prototype.on = on;
     }
-    await heapAfterGc();
-
-    // Every document of every cycle, the server's included, has been collected.
+    // Every document of every cycle, the server's included, is collected. The last cycle's may
+    // still be held for a moment by timers the clients cleared (a loaded machine runs them
+    // late), so the collector is run again until none is left, within a bound.
     const docsSeen = new Set(watched).size;
     expect(docsSeen).toBeGreaterThanOrEqual(CYCLES * 21);
-    expect(watched.filter((ref) => ref.deref() !== undefined).length).toBe(0);
+    const alive = () => watched.filter((ref) => ref.deref() !== undefined).length;
+    await waitFor(
+      async () => {
+        await heapAfterGc();
+        return alive() === 0;
+      },
+      { timeoutMs: 15_000 }
+    ).catch(() => undefined);
+    expect(alive()).toBe(0);
 
     // And the heap as a whole is back near its baseline. One cycle's documents hold some 3 to 4 MB
     // (21 copies of 160 edits of 1 000 characters) at their peak; what a GC leaves moves by a
