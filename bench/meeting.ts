@@ -20,14 +20,12 @@
  * then the server process itself links a user to each person and opens a session for it
  * (`services.sessions.create`), instead of 300 invitations and password hashes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
-import { isQuick, median, percentile, printJsonLine, root, round, startChild, stopChild, type Child } from './lib/bench-kit.ts';
+import { isQuick, median, percentile, printJsonLine, root, round, stopChild } from './lib/bench-kit.ts';
+import { answerRequests, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const PARTICIPANTS = isQuick ? 50 : 300;
 const CHANGES = isQuick ? 10 : 50;
@@ -162,120 +160,11 @@ async function serve(): Promise<void> {
         return null;
     }
   };
-  process.on('message', (msg: Request) => {
-    handle(msg).then(
-      (data) => process.send!({ id: msg.id, ok: true, data }),
-      (err: Error) => process.send!({ id: msg.id, ok: false, error: String(err?.stack ?? err) })
-    );
-  });
-  process.send!({ type: 'ready', port });
+  answerRequests(port, handle);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Bench side.
-
-interface ConcertoChild {
-  proc: ChildProcess;
-  url: string;
-  request<T>(msg: Outgoing): Promise<T>;
-  exited: Promise<void>;
-}
-
-const forked = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of forked) c.kill('SIGKILL');
-});
-
-function startConcerto(env: NodeJS.ProcessEnv): Promise<ConcertoChild> {
-  const proc = fork(fileURLToPath(import.meta.url), ['--serve'], {
-    cwd: root,
-    env,
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-  });
-  forked.add(proc);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  void exited.then(() => forked.delete(proc));
-  let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Concerto did not start within 120 s')), 120_000);
-    void exited.then(() => reject(new Error('Concerto exited before it was ready')));
-    proc.on('message', (msg: { type?: string; port?: number; id?: number; ok?: boolean; data?: unknown; error?: string }) => {
-      if (msg.type === 'ready') {
-        clearTimeout(timer);
-        resolve({
-          proc,
-          url: `http://127.0.0.1:${msg.port}`,
-          exited,
-          request<T>(req: Outgoing) {
-            const id = next++;
-            return new Promise<T>((res, rej) => {
-              pending.set(id, { resolve: res as (v: unknown) => void, reject: rej });
-              proc.send({ ...req, id });
-            });
-          }
-        });
-        return;
-      }
-      const p = msg.id === undefined ? undefined : pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id!);
-      if (msg.ok) p.resolve(msg.data);
-      else p.reject(new Error(msg.error));
-    });
-  });
-}
-
-async function startBare(): Promise<{ child: Child; url: string }> {
-  const child = startChild(process.execPath, ['--import', 'tsx', 'bench/bare-socketio.ts'], { ...process.env, PORT: '0', HOST: '127.0.0.1' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const line = child.output().split('\n').find((l) => l.startsWith('{"port"'));
-    if (line) return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
-    if (Date.now() > deadline) throw new Error(`the bare server did not start:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function vmRssKb(pid: number): number {
-  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-}
-
-// A tiny JSON client for the API (what an administrator's browser would send).
-async function call(baseUrl: string, cookie: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; cookie: string }> {
-  const res = await fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const text = await res.text();
-  const json = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null;
-  const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { status: res.status, json, cookie: setCookie };
-}
-
-async function must(expected: number, p: Promise<{ status: number; json: any; cookie: string }>, what: string) {
-  const res = await p;
-  if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status} ${JSON.stringify(res.json)}`);
-  return res;
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let nextIndex = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (;;) {
-        const i = nextIndex++;
-        if (i >= items.length) return;
-        out[i] = await fn(items[i], i);
-      }
-    })
-  );
-  return out;
-}
 
 function connect(url: string, cookie: string | null): Promise<Socket> {
   const socket = connectSocketIo(url, {
@@ -384,7 +273,7 @@ async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): 
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'ORIGIN', 'SMTP_URL', 'PORT', 'HOST', 'DATA_DIR']) delete env[key];
   Object.assign(env, store, { LOG_LEVEL: 'warn' });
-  const server = await startConcerto(env);
+  const server = await forkServer<Outgoing>(import.meta.url, env);
   const sockets: Socket[] = [];
   try {
     const url = server.url;
@@ -483,7 +372,7 @@ interface BareRun {
 }
 
 async function runBare(largePayload: unknown): Promise<BareRun> {
-  const { child, url } = await startBare();
+  const { child, url } = await startBareChild('bench/bare-socketio.ts', 'the bare server');
   const sockets: Socket[] = [];
   try {
     const room = 'meeting:bench';
@@ -533,48 +422,14 @@ function clientParseMs(payload: unknown): number[] {
   return runs;
 }
 
-// Fresh storage, as bench/boot.ts does it.
-const tempRoot = mkdtempSync(join(tmpdir(), 'concerto-bench-meeting-'));
-const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || null;
-let createdDatabase: string | null = null;
-
-async function newStore(): Promise<{ DATA_DIR: string; DATABASE_URL?: string }> {
-  const dataDir = join(mkdtempSync(join(tempRoot, 'store-')), 'data');
-  if (!benchDatabaseUrl) return { DATA_DIR: dataDir };
-  const name = `concerto_bench_meeting_${process.pid}`;
-  const client = new pg.Client({ connectionString: benchDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${name}`);
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  createdDatabase = name;
-  const url = new URL(benchDatabaseUrl);
-  url.pathname = `/${name}`;
-  return { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
-}
-
-async function dropDatabase(): Promise<void> {
-  if (!benchDatabaseUrl || !createdDatabase) return;
-  const client = new pg.Client({ connectionString: benchDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${createdDatabase} with (force)`);
-  } finally {
-    await client.end();
-  }
-}
-
-async function main(): Promise<void> {
-  const db = benchDatabaseUrl ? 'postgres' : 'pglite';
+async function main(store: Store): Promise<void> {
+  const db = store.kind;
   const loadBefore = round(loadavg()[0], 2);
   console.log(`Meeting fan-out benchmark: ${PARTICIPANTS} participants, ${CHANGES} changes of the current item (after ${WARMUP_CHANGES} not counted), on ${db}.`);
   console.log(`Load average (1 min) before: ${loadBefore}; other work running at the same time inflates every figure.`);
 
   console.log('Concerto (auth, persistence, full state to the room):');
-  const ours = await runConcerto(await newStore());
+  const ours = await runConcerto(store.env);
   console.log('Bare Socket.IO (no auth, no persistence, relays a small change):');
   const bare = await runBare(ours.statePayload);
 
@@ -625,11 +480,12 @@ async function main(): Promise<void> {
 if (process.argv.includes('--serve')) {
   await serve();
 } else {
+  // Fresh storage, as bench/boot.ts does it.
+  const store = await freshStore('meeting');
   try {
-    await main();
+    await main(store);
   } finally {
-    await dropDatabase().catch((err: unknown) => console.error('could not drop the bench database:', err));
-    rmSync(tempRoot, { recursive: true, force: true });
+    await store.dispose().catch((err: unknown) => console.error('could not drop the bench database:', err));
   }
   // socket.io-client keeps nothing alive after disconnect, but a stray timer must not hold the result.
   process.exit(process.exitCode ?? 0);

@@ -17,16 +17,15 @@
  * are made in that process (user, person, membership, session) instead of 60 invitations and
  * password hashes. Last line: {"participants":…,"note_p50_ms":…,"note_p99_ms":…,"round_p99_ms":…,"mb":…}
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { isQuick, median, percentile, printJsonLine, root, round } from './lib/bench-kit.ts';
+import { answerRequests, call, forkServer, must } from './lib/forked-server.ts';
 import { addNote, notesArray } from '../src/lib/workshops/tablecloth.ts';
 import type { WorkshopCapabilities, WorkshopState } from '../src/lib/workshops/workshop-state.ts';
 import { tableFor } from '../src/lib/workshops/workshop-state.ts';
@@ -82,68 +81,13 @@ async function serve(): Promise<void> {
         return null;
     }
   };
-  process.on('message', (msg: Request) => {
-    handle(msg).then(
-      (data) => process.send!({ id: msg.id, ok: true, data }),
-      (err: Error) => process.send!({ id: msg.id, ok: false, error: String(err?.stack ?? err) })
-    );
-  });
-  process.send!({ type: 'ready', port });
+  answerRequests(port, handle);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Bench side.
 
 type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
-
-function startConcerto(env: NodeJS.ProcessEnv): Promise<{ proc: ChildProcess; url: string; request<T>(msg: Outgoing): Promise<T> }> {
-  const proc = fork(fileURLToPath(import.meta.url), ['--serve'], { cwd: root, env, execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  process.on('exit', () => proc.kill('SIGKILL'));
-  let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Concerto did not start within 120 s')), 120_000);
-    proc.on('message', (msg: { type?: string; port?: number; id?: number; ok?: boolean; data?: unknown; error?: string }) => {
-      if (msg.type === 'ready') {
-        clearTimeout(timer);
-        resolve({
-          proc,
-          url: `http://127.0.0.1:${msg.port}`,
-          request<T>(req: Outgoing) {
-            const id = next++;
-            return new Promise<T>((res, rej) => {
-              pending.set(id, { resolve: res as (v: unknown) => void, reject: rej });
-              proc.send({ ...req, id });
-            });
-          }
-        });
-        return;
-      }
-      const p = msg.id === undefined ? undefined : pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id!);
-      if (msg.ok) p.resolve(msg.data);
-      else p.reject(new Error(msg.error));
-    });
-  });
-}
-
-async function call(baseUrl: string, cookie: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; cookie: string }> {
-  const res = await fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const text = await res.text();
-  const json = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null;
-  return { status: res.status, json, cookie: res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
-}
-
-async function must(expected: number, p: Promise<{ status: number; json: any; cookie: string }>, what: string) {
-  const res = await p;
-  if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status} ${JSON.stringify(res.json)}`);
-  return res;
-}
 
 function until(check: () => boolean, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -197,7 +141,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'concerto-bench-workshop-'));
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data') };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'ORIGIN', 'SMTP_URL']) delete env[key];
-  const server = await startConcerto(env);
+  const server = await forkServer<Outgoing>(import.meta.url, env);
   const url = server.url;
   const phones: Phone[] = [];
   try {

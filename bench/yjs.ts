@@ -30,20 +30,18 @@
  * opens a session for each. Last line:
  * {"clients":50,"p50_ms":…,"p99_ms":…,"ref_p99_ms":…,"updates_per_s":…,"ref_updates_per_s":…,"ratio":…,"mb":…,"converged":true}
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as encoding from 'lib0/encoding';
-import pg from 'pg';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { isQuick, median, percentile, printJsonLine, root, round, startChild, stopChild, type Child } from './lib/bench-kit.ts';
+import { isQuick, median, percentile, printJsonLine, root, round, stopChild } from './lib/bench-kit.ts';
+import { answerRequests, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const CLIENTS = 50;
 const EDITS_PER_S = 2;
@@ -134,120 +132,11 @@ async function serve(): Promise<void> {
         return null;
     }
   };
-  process.on('message', (msg: Request) => {
-    handle(msg).then(
-      (data) => process.send!({ id: msg.id, ok: true, data }),
-      (err: Error) => process.send!({ id: msg.id, ok: false, error: String(err?.stack ?? err) })
-    );
-  });
-  process.send!({ type: 'ready', port });
+  answerRequests(port, handle);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Bench side.
-
-interface ConcertoChild {
-  proc: ChildProcess;
-  url: string;
-  request<T>(msg: Outgoing): Promise<T>;
-  exited: Promise<void>;
-}
-
-const forked = new Set<ChildProcess>();
-process.on('exit', () => {
-  for (const c of forked) c.kill('SIGKILL');
-});
-
-function startConcerto(env: NodeJS.ProcessEnv): Promise<ConcertoChild> {
-  const proc = fork(fileURLToPath(import.meta.url), ['--serve'], {
-    cwd: root,
-    env,
-    // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our server process (and of the relay, in <dir>/bare), written when they exit.
-    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), '--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc']
-  });
-  forked.add(proc);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  void exited.then(() => forked.delete(proc));
-  let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Concerto did not start within 120 s')), 120_000);
-    void exited.then(() => reject(new Error('Concerto exited before it was ready')));
-    proc.on('message', (msg: { type?: string; port?: number; id?: number; ok?: boolean; data?: unknown; error?: string }) => {
-      if (msg.type === 'ready') {
-        clearTimeout(timer);
-        resolve({
-          proc,
-          url: `http://127.0.0.1:${msg.port}`,
-          exited,
-          request<T>(req: Outgoing) {
-            const id = next++;
-            return new Promise<T>((res, rej) => {
-              pending.set(id, { resolve: res as (v: unknown) => void, reject: rej });
-              proc.send({ ...req, id });
-            });
-          }
-        });
-        return;
-      }
-      const p = msg.id === undefined ? undefined : pending.get(msg.id);
-      if (!p) return;
-      pending.delete(msg.id!);
-      if (msg.ok) p.resolve(msg.data);
-      else p.reject(new Error(msg.error));
-    });
-  });
-}
-
-async function startBare(): Promise<{ child: Child; url: string }> {
-  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}/bare`] : [];
-  const child = startChild(process.execPath, [...prof, '--import', 'tsx', 'bench/bare-yjs-relay.ts'], { ...process.env, PORT: '0', HOST: '127.0.0.1' });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const line = child.output().split('\n').find((l) => l.startsWith('{"port"'));
-    if (line) return { child, url: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}` };
-    if (Date.now() > deadline) throw new Error(`the bare relay did not start:\n${child.output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function vmRssKb(pid: number): number {
-  return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-}
-
-async function call(baseUrl: string, cookie: string | null, method: string, path: string, body?: unknown): Promise<{ status: number; json: any; cookie: string }> {
-  const res = await fetch(`${baseUrl}/api/v1${path}`, {
-    method,
-    headers: { ...(cookie ? { cookie } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  });
-  const text = await res.text();
-  const json = text && (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(text) : null;
-  const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { status: res.status, json, cookie: setCookie };
-}
-
-async function must(expected: number, p: Promise<{ status: number; json: any; cookie: string }>, what: string) {
-  const res = await p;
-  if (res.status !== expected) throw new Error(`${what}: expected ${expected}, got ${res.status} ${JSON.stringify(res.json)}`);
-  return res;
-}
-
-async function pool<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let nextIndex = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      for (;;) {
-        const i = nextIndex++;
-        if (i >= items.length) return;
-        out[i] = await fn(items[i], i);
-      }
-    })
-  );
-  return out;
-}
 
 async function until(check: () => boolean, what: string, timeoutMs = TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -472,44 +361,11 @@ async function capacity(
   return { updates, relayMs: relayedAt - t0, totalMs: end - t0, perSecond: updates / ((end - t0) / 1000) };
 }
 
-// Fresh storage, as bench/meeting.ts does it.
-const tempRoot = mkdtempSync(join(tmpdir(), 'concerto-bench-yjs-'));
-const benchDatabaseUrl = process.env.BENCH_DATABASE_URL || null;
-let createdDatabase: string | null = null;
-
-async function newStore(): Promise<{ DATA_DIR: string; DATABASE_URL?: string }> {
-  const dataDir = join(mkdtempSync(join(tempRoot, 'store-')), 'data');
-  if (!benchDatabaseUrl) return { DATA_DIR: dataDir };
-  const name = `concerto_bench_yjs_${process.pid}`;
-  const client = new pg.Client({ connectionString: benchDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${name}`);
-    await client.query(`create database ${name}`);
-  } finally {
-    await client.end();
-  }
-  createdDatabase = name;
-  const url = new URL(benchDatabaseUrl);
-  url.pathname = `/${name}`;
-  return { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
-}
-
-async function dropDatabase(): Promise<void> {
-  if (!benchDatabaseUrl || !createdDatabase) return;
-  const client = new pg.Client({ connectionString: benchDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists ${createdDatabase} with (force)`);
-  } finally {
-    await client.end();
-  }
-}
 
 const fmt = (samples: number[]) => `median ${round(median(samples)).toFixed(1).padStart(7)} ms   p99 ${round(percentile(samples, 99)).toFixed(1).padStart(7)} ms   (${samples.length} edits)`;
 
-async function main(): Promise<void> {
-  const dbKind = benchDatabaseUrl ? 'postgres' : 'pglite';
+async function main(store: Store): Promise<void> {
+  const dbKind = store.kind;
   console.log(`Yjs benchmark: ${CLIENTS} clients, ${EDITS_PER_S} edits/s each for ${LATENCY_S} s (after ${WARMUP_S} s not counted); capacity ${CLIENTS} × ${UPDATES_PER_CONNECTION} updates; ours on ${dbKind}.`);
   const loadBefore = round(loadavg()[0], 2);
   console.log(`Load average (1 min) before: ${loadBefore}; other work running at the same time inflates every figure.`);
@@ -518,8 +374,10 @@ async function main(): Promise<void> {
   // Ours.
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'ORIGIN', 'SMTP_URL', 'PORT', 'HOST', 'DATA_DIR']) delete env[key];
-  Object.assign(env, await newStore(), { LOG_LEVEL: 'warn' });
-  const server = await startConcerto(env);
+  Object.assign(env, store.env, { LOG_LEVEL: 'warn' });
+  // BENCH_CPU_PROF=<dir>: V8 CPU profiles of our server process (and of the relay, in <dir>/bare), written when they exit.
+  const prof = (dir: string) => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  const server = await forkServer<Outgoing>(import.meta.url, env, prof(process.env.BENCH_CPU_PROF ?? ''));
   let ours: LatencyRun;
   let oursCapacity: CapacityRun;
   let oursRss: { rssKb: number; gc: boolean };
@@ -527,7 +385,7 @@ async function main(): Promise<void> {
   // The reference runs beside ours from the start; each phase runs on one server at a time, and
   // both latency phases come before the capacity phases, whose garbage would otherwise be
   // collected in this process during the next latency phase.
-  const { child, url: bareUrl } = await startBare();
+  const { child, url: bareUrl } = await startBareChild('bench/bare-yjs-relay.ts', 'the bare relay', prof(`${process.env.BENCH_CPU_PROF}/bare`));
   let ref: LatencyRun;
   let refCapacity: CapacityRun;
   let refRssKb: number;
@@ -616,11 +474,12 @@ async function main(): Promise<void> {
 if (process.argv.includes('--serve')) {
   await serve();
 } else {
+  // Fresh storage, as bench/meeting.ts does it.
+  const store = await freshStore('yjs');
   try {
-    await main();
+    await main(store);
   } finally {
-    await dropDatabase().catch((err: unknown) => console.error('could not drop the bench database:', err));
-    rmSync(tempRoot, { recursive: true, force: true });
+    await store.dispose().catch((err: unknown) => console.error('could not drop the bench database:', err));
   }
   process.exit(process.exitCode ?? 0);
 }
