@@ -18,7 +18,7 @@
  *   npx tsx bench/votes.ts --quick   100 voters, >= 2,000 ballots
  *   npx tsx bench/votes.ts --http    casts through POST /api/v1/votes/:id/ballots
  *
- * The database `concerto_bench` on BENCH_PG (default postgres://postgres@127.0.0.1:5432/) is
+ * The database `concerto_bench` on the server of BENCH_DATABASE_URL (as the other benches; BENCH_PG still read) (default postgres://postgres@127.0.0.1:5432/) is
  * dropped and created afresh, so the `test` database other tiers use is never touched.
  * Accounts are made directly in SQL with a session each (no invitations or password hashes).
  */
@@ -40,7 +40,7 @@ const VOTERS = isQuick ? 100 : 500;
 const MIN_BALLOTS = isQuick ? 2_000 : 20_000;
 const USE_HTTP = process.argv.includes('--http');
 const POOL = 10;
-const BASE = (process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/').replace(/\/[^/]*$/, '/');
+const BASE = (process.env.BENCH_DATABASE_URL ?? process.env.BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/').replace(/\/[^/]*$/, '/');
 const DB_NAME = 'concerto_bench';
 const CHOICES = ['pour', 'contre', 'abstention'] as const;
 type Choice = (typeof CHOICES)[number];
