@@ -109,6 +109,27 @@ class VoteFollower {
   }
 }
 
+/**
+ * A live meeting whose five voting members are all remote, with the secretary and two tenants
+ * (`voter`, `other`) following its votes over Socket.IO.
+ */
+async function fiveRemoteWithFollowers() {
+  const [chair, l2, l3] = council.landlords;
+  const [t1, t2] = council.tenants;
+  const { meetingId, itemId } = await liveMeetingWith(server.url, services(), council, [
+    [chair, 'present_remote'],
+    [l2, 'present_remote'],
+    [l3, 'present_remote'],
+    [t1, 'present_remote'],
+    [t2, 'present_remote']
+  ]);
+  const secretary = await VoteFollower.connect(council.secretary.cookie);
+  const voter = await VoteFollower.connect(t1.cookie);
+  const other = await VoteFollower.connect(t2.cookie);
+  for (const f of [secretary, voter, other]) await f.list(meetingId);
+  return { chair, l2, l3, t1, t2, meetingId, itemId, secretary, voter, other };
+}
+
 describe('votes over Socket.IO', () => {
   it('broadcasts a remote member’s ballot, the room counts and the result to every client in the meeting within a second', async () => {
     const [chair, l2] = council.landlords;
@@ -181,19 +202,7 @@ describe('votes over Socket.IO', () => {
   });
 
   it('keeps the running tally from participants while the vote hides it, and never says who chose what in a secret vote', async () => {
-    const [chair, l2, l3] = council.landlords;
-    const [t1, t2] = council.tenants;
-    const { meetingId, itemId } = await liveMeetingWith(server.url, services(), council, [
-      [chair, 'present_remote'],
-      [l2, 'present_remote'],
-      [l3, 'present_remote'],
-      [t1, 'present_remote'],
-      [t2, 'present_remote']
-    ]);
-    const secretary = await VoteFollower.connect(council.secretary.cookie);
-    const voter = await VoteFollower.connect(t1.cookie);
-    const other = await VoteFollower.connect(t2.cookie);
-    for (const f of [secretary, voter, other]) await f.list(meetingId);
+    const { chair, t1, t2, meetingId, itemId, secretary, voter, other } = await fiveRemoteWithFollowers();
 
     const vote = await secretary.ok<LiveVote>('vote:open', { meetingId, itemId, question: QUESTION, mode: 'device', secret: true, showTally: false });
     const ack = await voter.ok<VoteCastAck>('vote:cast', { voteId: vote.id, choice: 'contre' });
@@ -315,19 +324,7 @@ describe('votes over Socket.IO', () => {
   });
 
   it('carries choice votes (ballots per option) and lets a secret ballot be changed with the receipt only its device holds', async () => {
-    const [chair, l2, l3] = council.landlords;
-    const [t1, t2] = council.tenants;
-    const { meetingId, itemId } = await liveMeetingWith(server.url, services(), council, [
-      [chair, 'present_remote'],
-      [l2, 'present_remote'],
-      [l3, 'present_remote'],
-      [t1, 'present_remote'],
-      [t2, 'present_remote']
-    ]);
-    const secretary = await VoteFollower.connect(council.secretary.cookie);
-    const voter = await VoteFollower.connect(t1.cookie);
-    const other = await VoteFollower.connect(t2.cookie);
-    for (const f of [secretary, voter, other]) await f.list(meetingId);
+    const { chair, t1, t2, meetingId, itemId, secretary, voter, other } = await fiveRemoteWithFollowers();
 
     const choice = await secretary.ok<LiveVote>('vote:open', {
       meetingId,
