@@ -20,7 +20,8 @@
  * then the server process itself links a user to each person and opens a session for it
  * (`services.sessions.create`), instead of 300 invitations and password hashes.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
@@ -31,7 +32,7 @@ const PARTICIPANTS = isQuick ? 50 : 300;
 const CHANGES = isQuick ? 10 : 50;
 const ITEMS = 10;
 /** Changes made before measuring (not counted): JIT, caches and buffers warm up on both servers. */
-const WARMUP_CHANGES = 3;
+const WARMUP_CHANGES = 20;
 const CONNECT_CONCURRENCY = 20;
 const CHANGE_TIMEOUT_MS = 30_000;
 
@@ -111,6 +112,24 @@ async function serve(): Promise<void> {
     }
   };
 
+  // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process over the measured changes
+  // only (open it in Chrome's DevTools, or summarise it with bench/lib/cpu-profile.ts).
+  const cpuProfilePath = process.env.BENCH_CPU_PROFILE;
+  const session = new Session();
+  const cpu = {
+    async start() {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 100 });
+      await session.post('Profiler.start');
+    },
+    async stop() {
+      const { profile: result } = await session.post('Profiler.stop');
+      session.disconnect();
+      return result;
+    }
+  };
+
   const handle = async (msg: Request): Promise<unknown> => {
     switch (msg.type) {
       case 'accounts': {
@@ -150,8 +169,10 @@ async function serve(): Promise<void> {
         profiling = msg.on;
         if (msg.on) {
           profile.clear();
+          if (cpuProfilePath) await cpu.start();
           return null;
         }
+        if (cpuProfilePath) writeFileSync(cpuProfilePath, JSON.stringify(await cpu.stop()));
         return [...profile.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
       }
       case 'stop':
@@ -326,7 +347,7 @@ async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): 
     // Broadcasts are 'meeting:patch' (src/lib/protocol/meeting-patch.ts): a participant has the
     // change when a patch carries the new current item.
     const matches = (patch: any, k: number) => {
-      if (patch?.changes?.meeting?.currentItemId !== items[k % ITEMS]) return false;
+      if ((patch?.changes?.room ?? patch?.changes?.meeting)?.currentItemId !== items[k % ITEMS]) return false;
       statePayload = patch;
       return true;
     };
@@ -447,6 +468,8 @@ async function main(store: Store): Promise<void> {
   console.log(`  bare Socket.IO, small 'change' (${bare.small.bytes} bytes)`.padEnd(80) + fmt(bare.small.last));
   if (bare.large) console.log(`  bare Socket.IO, 'change' as large as our state (${bare.large.bytes} bytes)`.padEnd(80) + fmt(bare.large.last));
   console.log(`  p99 ratio Concerto / bare: ${round(p99 / bareP99, 2)}` + (bare.large ? `   (against the same payload size: ${round(p99 / percentile(bare.large.last, 99), 2)})` : ''));
+  const slowest = ours.fan.last.map((last, k) => ({ k, last, ack: ours.fan.ack[k], first: ours.fan.first[k] })).sort((a, b) => b.last - a.last).slice(0, 3);
+  console.log(`  Concerto's slowest changes: ${slowest.map((s) => `#${s.k} last ${round(s.last, 1)} ms (ack ${round(s.ack, 1)}, first ${round(s.first, 1)})`).join('; ')}`);
   console.log('Where the time goes (Concerto):');
   console.log(`  emit to the secretary's ack (validate, lock, write, commit)`.padEnd(80) + fmt(ours.fan.ack));
   console.log(`  emit to the FIRST participant receiving`.padEnd(80) + fmt(ours.fan.first));

@@ -64,13 +64,19 @@ export function broadcastMeetingChanges(io: ConcertoIo, services: Services): () 
   });
 }
 
-/** The later read wins section by section; time spent read later goes into an agenda read earlier. */
-function mergeReads(earlier: MeetingSectionsRead, later: MeetingSectionsRead): MeetingSectionsRead {
-  const { spent, ...rest } = later;
+/**
+ * The later read wins section by section; the parts of a section read later (the room, the time
+ * spent on some items) go into the whole section read earlier, or add to the earlier parts.
+ */
+export function mergeReads(earlier: MeetingSectionsRead, later: MeetingSectionsRead): MeetingSectionsRead {
+  const { spent, room, ...rest } = later;
   const out: MeetingSectionsRead = { ...earlier, ...rest };
+  if (later.meeting) delete out.room;
+  else if (room && out.meeting) out.meeting = { ...out.meeting, ...room };
+  else if (room) out.room = { ...out.room, ...room };
   if (later.agenda) delete out.spent;
   else if (spent && out.agenda) out.agenda = out.agenda.map((i) => (i.id in spent ? { ...i, spentSeconds: spent[i.id] } : i));
-  else if (spent) out.spent = spent;
+  else if (spent) out.spent = { ...out.spent, ...spent };
   return out;
 }
 

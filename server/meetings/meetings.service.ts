@@ -25,7 +25,7 @@ import {
   type MeetingStatus
 } from './meetings.schemas.ts';
 import type { AgendaItem, AttachmentInfo, AttendanceEntry, MeetingCapabilities, MeetingState, MeetingSummary, QueueEntry } from './meetings.types.ts';
-import type { MeetingSection } from '../../src/lib/protocol/meeting-patch.ts';
+import type { MeetingRoom, MeetingSection } from '../../src/lib/protocol/meeting-patch.ts';
 import { checkProxy, DEFAULT_PROXY_RULE, explainProxyRefusal, type ProxyRule } from './proxies.ts';
 import { computeQuorum, DEFAULT_QUORUM_RULE, type AttendanceStatus, type QuorumRule } from './quorum.ts';
 import { orderQueue, speakingTime } from './speaking-queue.ts';
@@ -92,6 +92,8 @@ interface Ctx {
   personId: string | null;
   canManage: boolean;
   canTakePart: boolean;
+  /** Time spent on items, as a change's own statements returned it (so the broadcast need not read it). */
+  spent?: Record<string, number>;
 }
 
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
@@ -123,15 +125,17 @@ export interface MeetingChange {
    */
   parts?: MeetingSectionsRead;
 }
-export type MeetingSectionsRead = Partial<MeetingState> & { rev: number; serverTime: string; spent?: Record<string, number> };
+export type MeetingSectionsRead = Partial<MeetingState> & { rev: number; serverTime: string; room?: MeetingRoom; spent?: Record<string, number> };
 export type MeetingChangeListener = (change: MeetingChange) => void;
 
 /** Which parts of the live state each logged event changes. */
 function sectionsOf(type: string): MeetingSection[] {
   if (type === 'meeting.status') return ['meeting', 'agenda', 'queue'];
   // Moving to another item changes the agenda only in the time spent on the item left.
-  if (type === 'room.current_item') return ['meeting', 'spent', 'queue'];
-  if (type === 'queue.opened' || type === 'queue.closed') return ['meeting', 'queue'];
+  // Moving to another item changes the room (current item, its start), the queue (the new
+  // item's) and the time spent on the item left; the rest of the meeting stays as it was.
+  if (type === 'room.current_item') return ['room', 'spent', 'queue'];
+  if (type === 'queue.opened' || type === 'queue.closed') return ['room', 'queue'];
   if (type.startsWith('meeting.')) return ['meeting'];
   if (type.startsWith('agenda.')) return ['agenda'];
   if (type.startsWith('attendance.')) return ['attendance'];
@@ -279,7 +283,13 @@ export class MeetingService {
    * Reads the given parts of the live state (after a commit, for a patch). `quorum` comes with
    * `attendance`; `rev` is the meeting's rev when read, at least that of the change broadcast.
    */
-  async sections(meetingId: string, wanted: MeetingSection[], q: Queryable = this.db, row?: MeetingRow): Promise<MeetingSectionsRead> {
+  async sections(
+    meetingId: string,
+    wanted: MeetingSection[],
+    q: Queryable = this.db,
+    row?: MeetingRow,
+    knownSpent?: Record<string, number>
+  ): Promise<MeetingSectionsRead> {
     const m = row ?? (await this.loadMeeting(q, meetingId));
     if (!m) throw Errors.notFound(MEETING);
     const want = new Set(wanted);
@@ -288,11 +298,15 @@ export class MeetingService {
       want.has('agenda') ? this.agendaOf(meetingId, q) : undefined,
       want.has('attendance') ? this.attendanceOf(meetingId, m.body_id, q) : undefined,
       want.has('queue') ? this.queueOf(m.current_item_id, q) : undefined,
-      want.has('spent') && !want.has('agenda')
+      want.has('spent') && !want.has('agenda') && !knownSpent
         ? q.query<{ id: string; spent_seconds: number }>('select id, spent_seconds from agenda_items where meeting_id = $1 and deleted_at is null', [meetingId])
         : undefined
     ]);
     if (spent) out.spent = Object.fromEntries(spent.map((r) => [r.id, r.spent_seconds]));
+    else if (want.has('spent') && !want.has('agenda') && knownSpent) out.spent = { ...knownSpent };
+    if (want.has('room') && !want.has('meeting')) {
+      out.room = { currentItemId: m.current_item_id, currentItemStartedAt: iso(m.current_item_started_at), queueOpen: m.queue_open };
+    }
     if (want.has('meeting')) {
       out.meeting = {
         ...toSummary(m),
@@ -467,40 +481,50 @@ export class MeetingService {
     allowed: (c: Ctx) => boolean,
     fn: (tx: Queryable, c: Ctx, log: (type: string, data?: Record<string, unknown>) => Promise<void>) => Promise<T>
   ): Promise<T> {
-    // Who may do it is checked against the row locked below, so it cannot change meanwhile.
-    const c = await this.accessContext(actor, meetingId);
+    // Who the actor is is looked up on another connection while the transaction begins and locks
+    // the meeting (PGlite has one connection, busy with the transaction: there, first); what they
+    // may do is then checked against the locked row, so it cannot change meanwhile.
+    const who = this.accessContext(actor, meetingId);
+    who.catch(() => undefined); // awaited below; not an unhandled rejection if the lock fails first
+    if (this.db.kind === 'pglite') await who;
     const sections = new Set<MeetingSection>();
+    const events: { type: string; data: string }[] = [];
     let revs: { fromRev: number; rev: number } | null = null;
     let parts: MeetingSectionsRead | undefined;
+    let afterCommit: Ctx['afterCommit'] = [];
     const result = await this.db.transaction(async (tx) => {
       const locked = await this.loadMeeting(tx, meetingId, true);
+      const c = await who;
       if (!locked) throw Errors.notFound(MEETING);
-      const ctx: Ctx = { ...c, meeting: locked, afterCommit: c.afterCommit };
+      const ctx: Ctx = { ...c, meeting: locked };
+      afterCommit = ctx.afterCommit;
       if (!allowed(ctx)) throw Errors.forbidden();
+      // Log entries are written with the rev bump, in one statement at the end of the change.
       const log = async (type: string, data: Record<string, unknown> = {}) => {
         for (const section of sectionsOf(type)) sections.add(section);
-        await tx.query('insert into meeting_events (meeting_id, actor_user_id, type, data) values ($1, $2, $3, $4)', [
-          meetingId,
-          c.actor.id,
-          type,
-          JSON.stringify(data)
-        ]);
+        events.push({ type, data: JSON.stringify(data) });
       };
       const r = await fn(tx, ctx, log);
       // A change that logged nothing changed nothing: no new rev, nothing to broadcast.
-      if (sections.size) {
-        const [row] = await tx.query<{ rev: number }>('update meetings set rev = rev + 1 where id = $1 returning rev', [meetingId]);
-        revs = { fromRev: Number(row.rev) - 1, rev: Number(row.rev) };
+      if (events.length) {
+        const [current] = await tx.query<MeetingRow>(
+          `with logged as (
+             insert into meeting_events (meeting_id, actor_user_id, type, data)
+             select $1, $2, e.type, e.data::jsonb from unnest($3::text[], $4::text[]) with ordinality as e(type, data, n) order by e.n
+           ), bumped as (update meetings set rev = rev + 1 where id = $1 returning *)
+           select bumped.*, b.name as body_name, b.quorum_rule, b.proxy_rule from bumped join bodies b on b.id = bumped.body_id`,
+          [meetingId, c.actor.id, events.map((e) => e.type), events.map((e) => e.data)]
+        );
+        revs = { fromRev: Number(current.rev) - 1, rev: Number(current.rev) };
         // The broadcast's content, read here under the lock: exactly the state at this rev, and
         // no read after the commit before the room hears of it (a read failing here fails the
         // change, as any statement of it would).
-        const current = await this.loadMeeting(tx, meetingId);
-        parts = current ? await this.sections(meetingId, [...sections], tx, current) : undefined;
+        parts = await this.sections(meetingId, [...sections], tx, current, ctx.spent);
       }
       return r;
     });
     if (revs) this.changed({ meetingId, ...(revs as { fromRev: number; rev: number }), sections: [...sections], parts });
-    for (const job of c.afterCommit) void job().catch((err: unknown) => this.logger.warn({ err, meetingId }, 'after-commit job failed'));
+    for (const job of afterCommit) void job().catch((err: unknown) => this.logger.warn({ err, meetingId }, 'after-commit job failed'));
     return result;
   }
 
@@ -565,8 +589,10 @@ export class MeetingService {
       }
       await tx.query('update meetings set status = $2 where id = $1', [meetingId, to]);
       await tx.query('insert into meeting_transitions (meeting_id, from_status, to_status, actor_user_id) values ($1, $2, $3, $4)', [meetingId, from, to, c.actor.id]);
-      if (to === 'closed' && c.meeting.current_item_id) await this.leaveCurrentItem(tx, c);
-      if (to === 'closed') await tx.query('update meetings set current_item_id = null, current_item_started_at = null, queue_open = false where id = $1', [meetingId]);
+      if (to === 'closed') {
+        await this.moveCurrentItem(tx, c, null);
+        await tx.query('update meetings set queue_open = false where id = $1', [meetingId]);
+      }
       await log('meeting.status', { from, to });
       if (to === 'convened') await this.notifyMembers(tx, c, 'meeting.convened');
     });
@@ -909,26 +935,44 @@ export class MeetingService {
 
   // Live room -------------------------------------------------------------------------------
 
-  private async leaveCurrentItem(tx: Queryable, c: Ctx): Promise<void> {
-    if (!c.meeting.current_item_id || !c.meeting.current_item_started_at) return;
-    await tx.query(
-      `update agenda_items set spent_seconds = spent_seconds + greatest(0, extract(epoch from (now() - $2::timestamptz))::int) where id = $1`,
-      [c.meeting.current_item_id, c.meeting.current_item_started_at]
+  /**
+   * Makes `itemId` the current item (null: none), in one statement: only if it is an accepted
+   * item of this meeting (answers false otherwise, and changes nothing); the item left gets the
+   * time since it became current, and whoever was speaking on it ends their turn.
+   */
+  private async moveCurrentItem(tx: Queryable, c: Ctx, itemId: string | null): Promise<boolean> {
+    const [row] = await tx.query<{ moved: number; left_id: string | null; left_spent: number | null }>(
+      `with moved as (
+         update meetings set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end
+          where id = $1 and ($2::uuid is null or exists (
+            select 1 from agenda_items where id = $2::uuid and meeting_id = $1 and status = 'accepted' and deleted_at is null))
+          returning id
+       ), ended as (
+         update speaking_requests set ended_at = now()
+          where item_id = $3 and granted_at is not null and ended_at is null and exists (select 1 from moved)
+       ), left_item as (
+         update agenda_items set spent_seconds = spent_seconds + greatest(0, extract(epoch from (now() - $4::timestamptz))::int)
+          where id = $3 and $4::timestamptz is not null and exists (select 1 from moved)
+          returning id, spent_seconds
+       )
+       select (select count(*) from moved)::int as moved, l.id as left_id, l.spent_seconds as left_spent
+         from (select 1) one left join left_item l on true`,
+      [c.meeting.id, itemId, c.meeting.current_item_id, c.meeting.current_item_started_at]
     );
-    await tx.query(`update speaking_requests set ended_at = now() where item_id = $1 and granted_at is not null and ended_at is null`, [c.meeting.current_item_id]);
+    if (!row.moved) return false;
+    if (row.left_id != null && row.left_spent != null) c.spent = { ...c.spent, [row.left_id]: row.left_spent };
+    return true;
   }
 
   async setCurrentItem(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {
     const { itemId } = validate(currentItemSchema, input);
     await this.mutate(actor, meetingId, (c) => c.canManage, async (tx, c, log) => {
       if (c.meeting.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));
-      if (itemId) {
-        const row = await this.itemRow(tx, itemId);
-        if (!row || row.meeting_id !== meetingId || row.status !== 'accepted') throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
-      }
+      // Already current: nothing to do (a current item can be neither removed nor declined).
       if (c.meeting.current_item_id === itemId) return;
-      await this.leaveCurrentItem(tx, c);
-      await tx.query('update meetings set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end where id = $1', [meetingId, itemId]);
+      if (!(await this.moveCurrentItem(tx, c, itemId))) {
+        throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
+      }
       await log('room.current_item', { itemId, previousItemId: c.meeting.current_item_id });
     });
   }

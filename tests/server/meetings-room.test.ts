@@ -278,6 +278,12 @@ describe('live room', () => {
     expect(spent(s, items[1])).toBeGreaterThanOrEqual(30);
     expect(spent(s, items[1])).toBeLessThanOrEqual(32);
     expect(s.agenda.find((i) => i.id === items[1])!.plannedMinutes).toBe(30);
+    // The console got there by patches alone, and holds exactly what GET state says. A change of
+    // item carries the room, the time of the item left and the new item's queue, nothing else.
+    expect(comparable(s)).toEqual(comparable(await stateOf(server.url, council.secretary.cookie, meetingId)));
+    const moved = chair.patches.filter((p) => p.changes.room?.currentItemId === items[2]).at(-1)!;
+    expect(Object.keys(moved.changes).sort()).toEqual(['queue', 'room', 'spent']);
+    expect(moved.changes.spent).toEqual({ [items[0]]: spent(s, items[0]) });
 
     // Choosing the current item again is not a change; no current item stops the clock.
     await chair.ok('meeting:current-item', { meetingId, itemId: items[2] });

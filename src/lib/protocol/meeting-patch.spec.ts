@@ -32,4 +32,16 @@ describe('applyMeetingPatch', () => {
     expect(next.agenda.map((i) => i.spentSeconds)).toEqual([42, 5]);
     expect(next.agenda[1]).toBe(withAgenda.agenda[1]);
   });
+  it('keeps the time of the items a partial `spent` map does not name', () => {
+    const withAgenda = { ...state, agenda: [{ id: 'a', spentSeconds: 7 }, { id: 'b', spentSeconds: 5 }] } as unknown as MeetingState;
+    const next = applyMeetingPatch(withAgenda, patch(5, 6, { spent: { b: 65 } })) as MeetingState;
+    expect(next.agenda.map((i) => i.spentSeconds)).toEqual([7, 65]);
+  });
+  it('merges a `room` section into the meeting, keeping its other fields', () => {
+    const live = { ...state, meeting: { id: 'm', title: 'CCL du 6 juin', currentItemId: 'a', currentItemStartedAt: 't1', queueOpen: true } } as unknown as MeetingState;
+    const room = { currentItemId: 'b', currentItemStartedAt: 't6', queueOpen: false };
+    const next = applyMeetingPatch(live, patch(5, 6, { room })) as MeetingState;
+    expect(next.meeting).toEqual({ id: 'm', title: 'CCL du 6 juin', ...room });
+    expect(live.meeting.currentItemId).toBe('a');
+  });
 });

@@ -1,7 +1,10 @@
 import type { MeetingState } from './meeting-state.ts';
 
 /** The parts of a meeting's state a change can replace; each is sent whole. */
-export type MeetingSection = 'meeting' | 'agenda' | 'attendance' | 'queue' | 'spent';
+export type MeetingSection = 'meeting' | 'room' | 'agenda' | 'attendance' | 'queue' | 'spent';
+
+/** What the chair moves during the meeting: the part of `meeting` a `room` section replaces. */
+export type MeetingRoom = Pick<MeetingState['meeting'], 'currentItemId' | 'currentItemStartedAt' | 'queueOpen'>;
 
 /**
  * What the server broadcasts after committed changes: the sections they touched, read after the
@@ -21,7 +24,12 @@ export interface MeetingPatch {
   rev: number;
   serverTime: string;
   changes: Partial<Pick<MeetingState, 'meeting' | 'agenda' | 'attendance' | 'quorum' | 'queue'>> & {
-    /** Time spent per agenda item, in seconds: moving to another item changes only this in the agenda. */
+    /** The current item, when it started, whether the queue is open: merged into `meeting`. */
+    room?: MeetingRoom;
+    /**
+     * Time spent per agenda item, in seconds, for the items it names (moving to another item
+     * changes only the item left): merged into `agenda`.
+     */
     spent?: Record<string, number>;
   };
 }
@@ -35,8 +43,9 @@ export function applyMeetingPatch(state: MeetingState, patch: MeetingPatch): Mee
   if (patch.meetingId !== state.meeting.id) return state;
   if (patch.rev <= state.rev) return state;
   if (patch.fromRev > state.rev) return 'resync';
-  const { spent, ...sections } = patch.changes;
+  const { spent, room, ...sections } = patch.changes;
   const next: MeetingState = { ...state, ...sections, rev: patch.rev, serverTime: patch.serverTime };
+  if (room && !sections.meeting) next.meeting = { ...next.meeting, ...room };
   if (spent && !sections.agenda) {
     next.agenda = next.agenda.map((i) => (i.id in spent && spent[i.id] !== i.spentSeconds ? { ...i, spentSeconds: spent[i.id] } : i));
   }
