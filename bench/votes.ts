@@ -26,6 +26,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import pino from 'pino';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
@@ -407,6 +409,15 @@ async function main(): Promise<void> {
     let castingMs = 0;
     let exactAll = countsExact;
     stats.on = true;
+    // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process (the server) over the
+    // throughput part (summarise it with bench/lib/cpu-profile.ts).
+    const cpu = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+    if (cpu) {
+      cpu.connect();
+      await cpu.post('Profiler.enable');
+      await cpu.post('Profiler.setSamplingInterval', { interval: 200 });
+      await cpu.post('Profiler.start');
+    }
     for (let r = 2; ballots < MIN_BALLOTS; r++) {
       const v = await open(`Vote de série n° ${r - 1}`);
       const round = await clients.request<RoundResult>({ type: 'round', voteId: v.id, choices: choicesOf(r), spreadMs: 0, watchFinal: false });
@@ -419,6 +430,11 @@ async function main(): Promise<void> {
     }
     const ballotsPerS = ballots / (castingMs / 1000);
     stats.on = false;
+    if (cpu) {
+      const { profile } = await cpu.post('Profiler.stop');
+      writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+      cpu.disconnect();
+    }
     if (process.env.BENCH_PROFILE) {
       log(`  profile: ${JSON.stringify({ ...stats, txMs: round(stats.txMs) })}`);
       for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) log(`    ${round(e.ms)} ms  ${e.n}×  ${sql}`);

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, canonicalJson, entryHash, type AuditInput } from '../audit/meeting-audit.ts';
+import { GENESIS_HASH, canonicalJson, hashOfCanonical, type AuditInput } from '../audit/meeting-audit.ts';
 
 export interface AuditRow {
   seq: number;
@@ -24,8 +24,9 @@ export function auditRows(meetingId: string, last: { seq: number; hash: string }
   for (const e of entries) {
     seq += 1;
     const at = new Date().toISOString();
-    const data = JSON.parse(canonicalJson(e.data)) as Record<string, unknown>;
-    const hash = entryHash(prevHash, { meetingId, seq, at, actorUserId: e.actorUserId, type: e.type, data });
+    const dataJson = canonicalJson(e.data);
+    const data = JSON.parse(dataJson) as Record<string, unknown>;
+    const hash = hashOfCanonical(prevHash, { meetingId, seq, at, actorUserId: e.actorUserId, type: e.type }, dataJson);
     rows.push({ seq, at, actor: e.actorUserId, type: e.type, data, prev: prevHash, hash });
     prevHash = hash;
   }

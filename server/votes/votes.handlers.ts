@@ -156,8 +156,12 @@ export function registerVoteHandlers(socket: ConcertoSocket, services: Services)
     const mine: VoterBallots = result.mine
       ? { ...result.mine, ballots: result.mine.ballots.map((b) => ({ ...b, optionIds: b.optionIds ?? null })) }
       : await voterBallots(services.db, voteId, user.id);
-    // The voter's other devices learn it too (never the choice of a secret ballot).
-    socket.to(voterRoom(user.id)).emit('vote:mine', mine);
+    // The voter's other devices learn it too (never the choice of a secret ballot). On a single
+    // instance the room is known here: a voter on one device (the usual case) costs no broadcast,
+    // which Socket.IO would encode before finding nobody else in the room. With Redis, the
+    // other devices may be on another instance: always sent.
+    const room = voterRoom(user.id);
+    if (services.config.redisUrl || (socket.nsp.adapter.rooms.get(room)?.size ?? 0) > 1) socket.to(room).emit('vote:mine', mine);
     // Spread: what a newer service adds to its answer (a receipt to change a secret ballot) travels as it is.
     return { ...result, mine };
   });

@@ -66,6 +66,8 @@ export const castSchema = z.strictObject({
 });
 
 export const motionChoiceSchema = z.enum(CHOICES, { error: text('Choix inconnu (pour, contre, abstention).', 'Unknown choice (for, against, abstention).') });
+/** A motion's ballot, once the cast is read: built once (zod compiles a schema on its first use). */
+export const motionBallotSchema = z.object({ choice: motionChoiceSchema });
 
 export const closeVoteSchema = z.strictObject({
   /** The chair's casting vote on a tie, when the body gives one: 'pour' / 'contre', or an option id. */

@@ -69,6 +69,22 @@ describe('meeting audit log (hash-chained)', () => {
     expect((await withDb((db) => verifyMeetingAudit(db, meetingId))).ok).toBe(true);
   });
 
+  it('stays verifiable when the account of someone who acted is deleted (the actor is kept as written)', async () => {
+    const result = await withDb(async (db) => {
+      const [m] = await db.query<{ id: string }>(`insert into meetings (organisation_id, body_id, title, starts_at) select organisation_id, body_id, 'CCL du 3 octobre', now() from meetings where id = $1 returning id`, [meetingId]);
+      const [user] = await db.query<{ id: string }>(`insert into users (email, display_name) values ('depart@office.test', 'Compte supprimé') returning id`);
+      await db.transaction(async (tx) => {
+        await appendMeetingAudit(tx, m.id, { type: 'vote.opened', actorUserId: user.id, data: { voteId: 'v2' } });
+        await appendMeetingAudit(tx, m.id, { type: 'vote.cast', actorUserId: user.id, data: { voteId: 'v2' } });
+      });
+      await db.query('delete from users where id = $1', [user.id]);
+      const [kept] = await db.query<{ actor_user_id: string | null }>('select actor_user_id from meeting_audit where meeting_id = $1 and seq = 1', [m.id]);
+      return { verification: await verifyMeetingAudit(db, m.id), actor: kept.actor_user_id, userId: user.id };
+    });
+    expect(result.actor).toBe(result.userId);
+    expect(result.verification).toEqual({ ok: true, entries: 2 });
+  });
+
   it('detects a removed entry', async () => {
     const broken = await withDb(async (db) => {
       await db.query('delete from meeting_audit where meeting_id = $1 and seq = 2', [meetingId]);
