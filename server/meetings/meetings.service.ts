@@ -113,6 +113,19 @@ const toSummary = (m: MeetingRow): MeetingSummary => ({
 const refuse = (code: 'conflict' | 'unprocessable', text: Bilingual, field?: string) =>
   code === 'conflict' ? Errors.conflict(text, field) : Errors.unprocessable(text, field);
 
+/** The speaking requests of an item, as the queue is built from them. */
+interface QueueRow {
+  id: string;
+  person_id: string;
+  full_name: string;
+  source: 'room' | 'remote';
+  requested_at: Date | string;
+  granted_at: Date | string | null;
+  ended_at: Date | string | null;
+}
+const QUEUE_ROWS = `select r.id, r.person_id, p.full_name, r.source, r.requested_at, r.granted_at, r.ended_at
+  from speaking_requests r join people p on p.id = r.person_id where r.item_id = $1 and r.withdrawn_at is null`;
+
 /** A committed change: revs `fromRev` (exclusive) to `rev`, and the parts of the state it touched. */
 export interface MeetingChange {
   meetingId: string;
@@ -288,7 +301,8 @@ export class MeetingService {
     wanted: MeetingSection[],
     q: Queryable = this.db,
     row?: MeetingRow,
-    knownSpent?: Record<string, number>
+    knownSpent?: Record<string, number>,
+    queueRows?: QueueRow[]
   ): Promise<MeetingSectionsRead> {
     const m = row ?? (await this.loadMeeting(q, meetingId));
     if (!m) throw Errors.notFound(MEETING);
@@ -297,7 +311,7 @@ export class MeetingService {
     const [agenda, attendance, queue, spent] = await Promise.all([
       want.has('agenda') ? this.agendaOf(meetingId, q) : undefined,
       want.has('attendance') ? this.attendanceOf(meetingId, m.body_id, q) : undefined,
-      want.has('queue') ? this.queueOf(m.current_item_id, q) : undefined,
+      want.has('queue') ? this.queueOf(m.current_item_id, q, queueRows) : undefined,
       want.has('spent') && !want.has('agenda') && !knownSpent
         ? q.query<{ id: string; spent_seconds: number }>('select id, spent_seconds from agenda_items where meeting_id = $1 and deleted_at is null', [meetingId])
         : undefined
@@ -418,22 +432,8 @@ export class MeetingService {
     }));
   }
 
-  private async queueOf(currentItemId: string | null, q: Queryable = this.db): Promise<MeetingState['queue']> {
-    const requests = currentItemId
-      ? await q.query<{
-          id: string;
-          person_id: string;
-          full_name: string;
-          source: 'room' | 'remote';
-          requested_at: Date;
-          granted_at: Date | null;
-          ended_at: Date | null;
-        }>(
-          `select r.*, p.full_name from speaking_requests r join people p on p.id = r.person_id
-            where r.item_id = $1 and r.withdrawn_at is null order by r.requested_at, r.id`,
-          [currentItemId]
-        )
-      : [];
+  private async queueOf(currentItemId: string | null, q: Queryable = this.db, read?: QueueRow[]): Promise<MeetingState['queue']> {
+    const requests = read ?? (currentItemId ? await q.query<QueueRow>(`${QUEUE_ROWS} order by r.requested_at, r.id`, [currentItemId]) : []);
     const now = Date.now();
     const toEntry = (r: (typeof requests)[number]): QueueEntry => ({
       requestId: r.id,
@@ -507,19 +507,25 @@ export class MeetingService {
       const r = await fn(tx, ctx, log);
       // A change that logged nothing changed nothing: no new rev, nothing to broadcast.
       if (events.length) {
-        const [current] = await tx.query<MeetingRow>(
+        // The same statement reads the current item's speaking requests when the queue is to
+        // be broadcast (one round trip fewer for every change of the queue or of the item).
+        const withQueue = sections.has('queue');
+        const [current] = await tx.query<MeetingRow & { queue_rows: QueueRow[] | null }>(
           `with logged as (
              insert into meeting_events (meeting_id, actor_user_id, type, data)
              select $1, $2, e.type, e.data::jsonb from unnest($3::text[], $4::text[]) with ordinality as e(type, data, n) order by e.n
            ), bumped as (update meetings set rev = rev + 1 where id = $1 returning *)
-           select bumped.*, b.name as body_name, b.quorum_rule, b.proxy_rule from bumped join bodies b on b.id = bumped.body_id`,
-          [meetingId, c.actor.id, events.map((e) => e.type), events.map((e) => e.data)]
+           select bumped.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
+                  case when $5 then (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json)
+                                       from (${QUEUE_ROWS.replace('$1', 'bumped.current_item_id')}) q) end as queue_rows
+             from bumped join bodies b on b.id = bumped.body_id`,
+          [meetingId, c.actor.id, events.map((e) => e.type), events.map((e) => e.data), withQueue]
         );
         revs = { fromRev: Number(current.rev) - 1, rev: Number(current.rev) };
         // The broadcast's content, read here under the lock: exactly the state at this rev, and
         // no read after the commit before the room hears of it (a read failing here fails the
         // change, as any statement of it would).
-        parts = await this.sections(meetingId, [...sections], tx, current, ctx.spent);
+        parts = await this.sections(meetingId, [...sections], tx, current, ctx.spent, current.queue_rows ?? undefined);
       }
       return r;
     });
