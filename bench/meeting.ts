@@ -20,13 +20,13 @@
  * then the server process itself links a user to each person and opens a session for it
  * (`services.sessions.create`), instead of 300 invitations and password hashes.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import { cpuProfiler } from './lib/cpu-profile.ts';
 import { isQuick, median, percentile, printJsonLine, root, round, stopChild } from './lib/bench-kit.ts';
 import { answerRequests, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
@@ -116,21 +116,7 @@ async function serve(): Promise<void> {
 
   // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process over the measured changes
   // only (open it in Chrome's DevTools, or summarise it with bench/lib/cpu-profile.ts).
-  const cpuProfilePath = process.env.BENCH_CPU_PROFILE;
-  const session = new Session();
-  const cpu = {
-    async start() {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.setSamplingInterval', { interval: 100 });
-      await session.post('Profiler.start');
-    },
-    async stop() {
-      const { profile: result } = await session.post('Profiler.stop');
-      session.disconnect();
-      return result;
-    }
-  };
+  const cpu = cpuProfiler(process.env.BENCH_CPU_PROFILE);
 
   const handle = async (msg: Request): Promise<unknown> => {
     switch (msg.type) {
@@ -171,10 +157,10 @@ async function serve(): Promise<void> {
         profiling = msg.on;
         if (msg.on) {
           profile.clear();
-          if (cpuProfilePath) await cpu.start();
+          await cpu.start();
           return null;
         }
-        if (cpuProfilePath) writeFileSync(cpuProfilePath, JSON.stringify(await cpu.stop()));
+        await cpu.stop();
         return [...profile.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
       }
       case 'stop':

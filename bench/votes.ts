@@ -26,8 +26,6 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import pg from 'pg';
 import pino from 'pino';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
@@ -36,6 +34,7 @@ import { loadConfig } from '../server/config.ts';
 import { openPostgres } from '../server/db/pg-db.ts';
 import { SESSION_COOKIE } from '../server/auth/sessions.ts';
 import type { AuthUser } from '../server/auth/sessions.ts';
+import { cpuProfiler } from './lib/cpu-profile.ts';
 import { isQuick, median, percentile, printJsonLine, root, round, sleep } from './lib/bench-kit.ts';
 
 const VOTERS = isQuick ? 100 : 500;
@@ -411,13 +410,8 @@ async function main(): Promise<void> {
     stats.on = true;
     // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process (the server) over the
     // throughput part (summarise it with bench/lib/cpu-profile.ts).
-    const cpu = process.env.BENCH_CPU_PROFILE ? new Session() : null;
-    if (cpu) {
-      cpu.connect();
-      await cpu.post('Profiler.enable');
-      await cpu.post('Profiler.setSamplingInterval', { interval: 200 });
-      await cpu.post('Profiler.start');
-    }
+    const cpu = cpuProfiler(process.env.BENCH_CPU_PROFILE, 200);
+    await cpu.start();
     for (let r = 2; ballots < MIN_BALLOTS; r++) {
       const v = await open(`Vote de série n° ${r - 1}`);
       const round = await clients.request<RoundResult>({ type: 'round', voteId: v.id, choices: choicesOf(r), spreadMs: 0, watchFinal: false });
@@ -430,11 +424,7 @@ async function main(): Promise<void> {
     }
     const ballotsPerS = ballots / (castingMs / 1000);
     stats.on = false;
-    if (cpu) {
-      const { profile } = await cpu.post('Profiler.stop');
-      writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
-      cpu.disconnect();
-    }
+    await cpu.stop();
     if (process.env.BENCH_PROFILE) {
       log(`  profile: ${JSON.stringify({ ...stats, txMs: round(stats.txMs) })}`);
       for (const [sql, e] of [...bySql].sort((a, b) => b[1].ms - a[1].ms).slice(0, 14)) log(`    ${round(e.ms)} ms  ${e.n}×  ${sql}`);
