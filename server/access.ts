@@ -1,8 +1,16 @@
-import type { Db } from './db/db.ts';
+import { prepared, type Db } from './db/db.ts';
 import type { AuthUser } from './auth/sessions.ts';
 import type { BodyRole, OrgAccess, OrgRole } from './auth/policy.ts';
 import { Errors, bi } from './shared/app-error.ts';
 import { isUuid } from './shared/validate.ts';
+
+/** Who a user is in an organisation: asked before every action, so prepared. */
+const ACCESS_ROWS = prepared(
+  'access.for_organisation',
+  `select p.id as person_id, p.org_role, m.body_id, m.role
+     from people p left join memberships m on m.person_id = p.id
+    where p.organisation_id = $1 and p.user_id = $2`
+);
 
 /** Resolves what a user is in one organisation, for the policy module. */
 export class AccessService {
@@ -10,12 +18,7 @@ export class AccessService {
 
   async forOrganisation(user: AuthUser | null, organisationId: string): Promise<OrgAccess | null> {
     if (!user || !isUuid(organisationId)) return null;
-    const rows = await this.db.query<{ person_id: string; org_role: OrgRole; body_id: string | null; role: BodyRole | null }>(
-      `select p.id as person_id, p.org_role, m.body_id, m.role
-         from people p left join memberships m on m.person_id = p.id
-        where p.organisation_id = $1 and p.user_id = $2`,
-      [organisationId, user.id]
-    );
+    const rows = await this.db.query<{ person_id: string; org_role: OrgRole; body_id: string | null; role: BodyRole | null }>(ACCESS_ROWS, [organisationId, user.id]);
     if (rows.length === 0) {
       if (!user.isPlatformAdmin) return null;
       const exists = await this.db.query('select 1 from organisations where id = $1', [organisationId]);

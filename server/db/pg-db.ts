@@ -1,8 +1,14 @@
 import pg from 'pg';
-import type { Db, Queryable } from './db.ts';
+import { preparedName, type Db, type Queryable } from './db.ts';
 
 // Postgres bigint (int8) and numeric come back as strings by default; counts here fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
+
+/** A statement marked `prepared` goes by its name: prepared on a connection's first use, then only executed. */
+const queryConfig = (sql: string, params?: unknown[]): pg.QueryConfig => {
+  const name = preparedName(sql);
+  return name ? { name, text: sql, values: params } : { text: sql, values: params };
+};
 
 function assertChannel(channel: string): void {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`invalid channel name: ${channel}`);
@@ -31,7 +37,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
   const db: Db = {
     kind: 'postgres',
     async query<T>(sql: string, params?: unknown[]) {
-      const res = await pool.query(sql, params as unknown[]);
+      const res = await pool.query(queryConfig(sql, params));
       return res.rows as T[];
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
@@ -40,7 +46,7 @@ export async function openPostgres(url: string, opts: { max?: number } = {}): Pr
         await client.query('begin');
         const tx: Queryable = {
           async query<R>(sql: string, params?: unknown[]) {
-            return (await client.query(sql, params as unknown[])).rows as R[];
+            return (await client.query(queryConfig(sql, params))).rows as R[];
           }
         };
         const result = await fn(tx);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db, Queryable } from '../db/db.ts';
+import { prepared, type Db, type Queryable } from '../db/db.ts';
 import type { AccessService } from '../access.ts';
 import { policy, type OrgAccess } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/sessions.ts';
@@ -125,6 +125,38 @@ interface QueueRow {
 }
 const QUEUE_ROWS = `select r.id, r.person_id, p.full_name, r.source, r.requested_at, r.granted_at, r.ended_at
   from speaking_requests r join people p on p.id = r.person_id where r.item_id = $1 and r.withdrawn_at is null`;
+
+/** `setCurrentItem` in one statement (see there); prepared, as it runs at every change of item. */
+const SET_CURRENT_ITEM = prepared(
+  'meetings.set_current_item',
+  `with m as (
+    select id, status, current_item_id, current_item_started_at from meetings where id = $1 for update
+  ), target as (
+    select 1 from agenda_items where id = $2::uuid and meeting_id = $1 and status = 'accepted' and deleted_at is null
+  ), moved as (
+    update meetings mm set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end, rev = mm.rev + 1
+      from m
+     where mm.id = m.id and m.status = 'live' and m.current_item_id is distinct from $2::uuid
+       and ($2::uuid is null or exists (select 1 from target))
+    returning mm.*
+  ), ended as (
+    update speaking_requests set ended_at = now()
+     where item_id = (select current_item_id from m) and granted_at is not null and ended_at is null and exists (select 1 from moved)
+  ), left_item as (
+    update agenda_items set spent_seconds = spent_seconds + greatest(0, extract(epoch from (now() - (select current_item_started_at from m)))::int)
+     where id = (select current_item_id from m) and (select current_item_started_at from m) is not null and exists (select 1 from moved)
+    returning id, spent_seconds
+  ), logged as (
+    insert into meeting_events (meeting_id, actor_user_id, type, data)
+    select $1, $3, 'room.current_item', jsonb_build_object('itemId', $2::uuid, 'previousItemId', (select current_item_id from m)) from moved
+  )
+  select (select status from m) as status, (select current_item_id from m) as previous_item_id, exists (select 1 from target) as valid,
+         (select row_to_json(x) from (
+            select mv.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
+                   (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json) from (${QUEUE_ROWS.replace('$1', 'mv.current_item_id')}) q) as queue_rows
+              from moved mv join bodies b on b.id = mv.body_id) x) as current,
+         (select id from left_item) as left_id, (select spent_seconds from left_item) as left_spent`
+);
 
 /** A committed change: revs `fromRev` (exclusive) to `rev`, and the parts of the state it touched. */
 export interface MeetingChange {
@@ -970,17 +1002,47 @@ export class MeetingService {
     return true;
   }
 
+  /**
+   * Moves the room to another item (null: none). The live room's most frequent change, so it is
+   * one statement between BEGIN and COMMIT: lock the meeting, check the target, end the turn on
+   * the item left and add its time, set the item, log the change, bump the rev, and read back
+   * what the room is sent. The actor's access is looked up meanwhile on another connection;
+   * nothing is committed unless they may manage the meeting and the meeting is live.
+   */
   async setCurrentItem(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {
     const { itemId } = validate(currentItemSchema, input);
-    await this.mutate(actor, meetingId, (c) => c.canManage, async (tx, c, log) => {
-      if (c.meeting.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));
+    const who = this.accessContext(actor, meetingId);
+    who.catch(() => undefined); // awaited below
+    if (this.db.kind === 'pglite') await who;
+    let change: MeetingChange | null = null;
+    await this.db.transaction(async (tx) => {
+      const [row] = await tx.query<{
+        status: MeetingStatus | null;
+        previous_item_id: string | null;
+        valid: boolean;
+        current: (MeetingRow & { queue_rows: QueueRow[] }) | null;
+        left_id: string | null;
+        left_spent: number | null;
+      }>(
+        SET_CURRENT_ITEM,
+        [meetingId, itemId, actor?.id ?? null]
+      );
+      // Who may do it, and whether it can be done, decide before anything is committed.
+      const c = await who;
+      if (!row.status) throw Errors.notFound(MEETING);
+      if (!c.canManage) throw Errors.forbidden();
+      if (row.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));
       // Already current: nothing to do (a current item can be neither removed nor declined).
-      if (c.meeting.current_item_id === itemId) return;
-      if (!(await this.moveCurrentItem(tx, c, itemId))) {
-        throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
-      }
-      await log('room.current_item', { itemId, previousItemId: c.meeting.current_item_id });
+      if (row.previous_item_id === itemId) return;
+      if (!row.current) throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
+      const { queue_rows: queueRows, ...current } = row.current;
+      const rev = Number(current.rev);
+      const spent = row.left_id != null && row.left_spent != null ? { [row.left_id]: row.left_spent } : undefined;
+      const sections = sectionsOf('room.current_item');
+      const parts = await this.sections(meetingId, sections, tx, current, spent, queueRows);
+      change = { meetingId, fromRev: rev - 1, rev, sections, parts };
     });
+    if (change) this.changed(change);
   }
 
   async setQueueOpen(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase64urlNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import type { Db, Queryable } from '../db/db.ts';
+import { prepared, type Db, type Queryable } from '../db/db.ts';
 import type { AccessService } from '../access.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import { policy } from '../auth/policy.ts';
@@ -186,6 +186,56 @@ const sameSet = (a: string[], b: string[]) => a.length === b.length && [...a].so
 const MAX_BATCH = 500;
 /** Longest a burst of casts is gathered before its group starts (see drainWhenQuiet). */
 const MAX_LINGER_MS = 30;
+
+/** Everything a group of casts needs, in one statement (see applyCasts); prepared, as it runs for every group. */
+const GROUP_READ = prepared(
+  'votes.group_read',
+  `with s as (
+     select e.vote_id, e.voting_for_person_id, e.person_id, p.user_id, e.college, e.presence, f.full_name as name
+       from vote_electorate e join people p on p.id = e.person_id join people f on f.id = e.voting_for_person_id
+      where e.vote_id = any($1::uuid[]) and p.user_id = any($2::uuid[]))
+   select
+     (select coalesce(json_agg(v), '[]'::json) from votes v where v.id = any($1::uuid[])) as votes,
+     (select coalesce(json_agg(s), '[]'::json) from s) as seats,
+     (select coalesce(json_agg(x), '[]'::json) from (
+        select 'b' as t, b.vote_id, b.voting_for_person_id, b.choice, b.option_ids
+          from ballots b join s on s.vote_id = b.vote_id and s.voting_for_person_id = b.voting_for_person_id
+         where b.vote_id = any($1::uuid[])
+        union all
+        select 'p', vp.vote_id, vp.voting_for_person_id, null, null
+          from vote_participation vp join s on s.vote_id = vp.vote_id and s.voting_for_person_id = vp.voting_for_person_id
+         where vp.vote_id = any($1::uuid[])) x) as existing,
+     (select row_to_json(a) from (select seq, hash from meeting_audit where meeting_id = $3 order by seq desc limit 1) a) as last_audit,
+     (select coalesce(json_agg(r), '[]'::json) from (select vote_id, receipt_hash, choice, option_ids from secret_ballots where receipt_hash = any($4::text[])) r) as receipts`
+);
+const OPTION_IDS = `case when r.opts is null then null else array(select jsonb_array_elements_text(r.opts)) end`;
+/** Every write of a group of casts, in one statement (see applyCasts); prepared. */
+const GROUP_WRITE = prepared(
+  'votes.group_write',
+  `with new_ballots as (
+     insert into ballots (vote_id, voting_for_person_id, choice, option_ids)
+     select r.vote_id, r.person, r.choice, ${OPTION_IDS} from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb) returning 1),
+   changed_ballots as (
+     update ballots b set choice = r.choice, option_ids = ${OPTION_IDS}, cast_at = now()
+       from jsonb_to_recordset($2::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)
+      where b.vote_id = r.vote_id and b.voting_for_person_id = r.person returning 1),
+   new_participation as (
+     insert into vote_participation (vote_id, voting_for_person_id)
+     select r.vote_id, r.person from jsonb_to_recordset($3::jsonb) as r(vote_id uuid, person uuid) returning 1),
+   new_secret as (
+     insert into secret_ballots (vote_id, college, choice, option_ids, receipt_hash)
+     select r.vote_id, r.college, r.choice, ${OPTION_IDS}, r.receipt_hash
+       from jsonb_to_recordset($4::jsonb) as r(vote_id uuid, college text, choice text, opts jsonb, receipt_hash text) returning 1),
+   changed_secret as (
+     update secret_ballots s set choice = r.choice, option_ids = ${OPTION_IDS}
+       from jsonb_to_recordset($5::jsonb) as r(hash text, choice text, opts jsonb) where s.receipt_hash = r.hash returning 1),
+   audit as (
+     insert into meeting_audit (meeting_id, seq, at, actor_user_id, type, data, prev_hash, hash)
+     select $6, r.seq, r.at, r.actor, r.type, r.data, r.prev, r.hash
+       from jsonb_to_recordset($7::jsonb) as r(seq integer, at timestamptz, actor uuid, type text, data jsonb, prev text, hash text) order by r.seq returning 1)
+   select (select count(*) from new_ballots) + (select count(*) from changed_ballots) + (select count(*) from new_participation)
+        + (select count(*) from new_secret) + (select count(*) from changed_secret) + (select count(*) from audit) as n`
+);
 
 /** A ballot as cast: a motion's choice, or a choice vote's options (empty: blank ballot). */
 type BallotValue = { choice: Choice; optionIds: null } | { choice: null; optionIds: string[] };
@@ -626,23 +676,7 @@ export class VoteService {
     // recorded (named ballots with their value, secret ones only as "has voted"); the last
     // audit entry; the secret ballots whose receipts are presented.
     const [read] = await tx.query<{ votes: VoteRow[]; seats: Seat[]; existing: Existing[]; last_audit: { seq: number; hash: string } | null; receipts: Receipt[] }>(
-      `with s as (
-         select e.vote_id, e.voting_for_person_id, e.person_id, p.user_id, e.college, e.presence, f.full_name as name
-           from vote_electorate e join people p on p.id = e.person_id join people f on f.id = e.voting_for_person_id
-          where e.vote_id = any($1::uuid[]) and p.user_id = any($2::uuid[]))
-       select
-         (select coalesce(json_agg(v), '[]'::json) from votes v where v.id = any($1::uuid[])) as votes,
-         (select coalesce(json_agg(s), '[]'::json) from s) as seats,
-         (select coalesce(json_agg(x), '[]'::json) from (
-            select 'b' as t, b.vote_id, b.voting_for_person_id, b.choice, b.option_ids
-              from ballots b join s on s.vote_id = b.vote_id and s.voting_for_person_id = b.voting_for_person_id
-             where b.vote_id = any($1::uuid[])
-            union all
-            select 'p', vp.vote_id, vp.voting_for_person_id, null, null
-              from vote_participation vp join s on s.vote_id = vp.vote_id and s.voting_for_person_id = vp.voting_for_person_id
-             where vp.vote_id = any($1::uuid[])) x) as existing,
-         (select row_to_json(a) from (select seq, hash from meeting_audit where meeting_id = $3 order by seq desc limit 1) a) as last_audit,
-         (select coalesce(json_agg(r), '[]'::json) from (select vote_id, receipt_hash, choice, option_ids from secret_ballots where receipt_hash = any($4::text[])) r) as receipts`,
+      GROUP_READ,
       [voteIds, users, meetingId, receiptHashes]
     );
     const votes = new Map<string, VoteRow>(read.votes.map((v) => [v.id, v]));
@@ -767,31 +801,8 @@ export class VoteService {
       [newSecret[i], newSecret[j]] = [newSecret[j], newSecret[i]];
     }
     // Every write of the group in one statement (data-modifying WITH clauses all run, in full).
-    const opts = `case when r.opts is null then null else array(select jsonb_array_elements_text(r.opts)) end`;
     await tx.query(
-      `with new_ballots as (
-         insert into ballots (vote_id, voting_for_person_id, choice, option_ids)
-         select r.vote_id, r.person, r.choice, ${opts} from jsonb_to_recordset($1::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb) returning 1),
-       changed_ballots as (
-         update ballots b set choice = r.choice, option_ids = ${opts}, cast_at = now()
-           from jsonb_to_recordset($2::jsonb) as r(vote_id uuid, person uuid, choice text, opts jsonb)
-          where b.vote_id = r.vote_id and b.voting_for_person_id = r.person returning 1),
-       new_participation as (
-         insert into vote_participation (vote_id, voting_for_person_id)
-         select r.vote_id, r.person from jsonb_to_recordset($3::jsonb) as r(vote_id uuid, person uuid) returning 1),
-       new_secret as (
-         insert into secret_ballots (vote_id, college, choice, option_ids, receipt_hash)
-         select r.vote_id, r.college, r.choice, ${opts}, r.receipt_hash
-           from jsonb_to_recordset($4::jsonb) as r(vote_id uuid, college text, choice text, opts jsonb, receipt_hash text) returning 1),
-       changed_secret as (
-         update secret_ballots s set choice = r.choice, option_ids = ${opts}
-           from jsonb_to_recordset($5::jsonb) as r(hash text, choice text, opts jsonb) where s.receipt_hash = r.hash returning 1),
-       audit as (
-         insert into meeting_audit (meeting_id, seq, at, actor_user_id, type, data, prev_hash, hash)
-         select $6, r.seq, r.at, r.actor, r.type, r.data, r.prev, r.hash
-           from jsonb_to_recordset($7::jsonb) as r(seq integer, at timestamptz, actor uuid, type text, data jsonb, prev text, hash text) order by r.seq returning 1)
-       select (select count(*) from new_ballots) + (select count(*) from changed_ballots) + (select count(*) from new_participation)
-            + (select count(*) from new_secret) + (select count(*) from changed_secret) + (select count(*) from audit) as n`,
+      GROUP_WRITE,
       [
         JSON.stringify(newNamed),
         JSON.stringify([...changedNamed.values()]),

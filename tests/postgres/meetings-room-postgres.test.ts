@@ -1,0 +1,115 @@
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { MeetingState } from '../../src/lib/protocol/events.ts';
+import { comparable, createCouncil, createMeeting, expectRefusal, MeetingClient, stateOf, type Council } from '../helpers/meeting-fixtures.ts';
+import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.ts';
+import { setupAdmin, startTestServer, type TestServer } from '../helpers/test-server.ts';
+
+const baseUrl = process.env.TEST_DATABASE_URL;
+
+// Issue 4, "Live room", on a real PostgreSQL: a change of the current item is one prepared
+// statement between BEGIN and COMMIT, with the permission checked before the commit (PGlite takes
+// the same path with the access looked up first; tests/server/meetings-room.test.ts covers it there).
+describe.skipIf(!baseUrl)('the live room on a real PostgreSQL', () => {
+  let temp: TempDatabase;
+  let server: TestServer;
+  let sql: pg.Client;
+  let council: Council;
+
+  beforeAll(async () => {
+    temp = await createTempDatabase(baseUrl!);
+    server = await startTestServer({ env: { DATABASE_URL: temp.url } });
+    sql = new pg.Client({ connectionString: temp.url });
+    await sql.connect();
+    const admin = await setupAdmin(server.url);
+    council = await createCouncil(server.url, admin.cookie, admin.organisationId);
+  });
+
+  afterEach(() => MeetingClient.closeAll());
+
+  afterAll(async () => {
+    await sql?.end();
+    await server?.close();
+    await temp?.drop();
+  });
+
+  const revOf = async (meetingId: string) => Number((await sql.query('select rev from meetings where id = $1', [meetingId])).rows[0].rev);
+  const eventsOf = async (meetingId: string) =>
+    (await sql.query<{ type: string; data: { itemId: string | null; previousItemId: string | null } }>("select type, data from meeting_events where meeting_id = $1 and type = 'room.current_item' order by id", [meetingId])).rows;
+
+  async function liveMeeting() {
+    const meeting = await createMeeting(server.url, council.secretary.cookie, council.bodyId, {}, 'live');
+    const chair = await MeetingClient.connect(server.url, council.chair.cookie);
+    await chair.join(meeting.id);
+    const items: string[] = [];
+    for (const [title, plannedMinutes] of [['Approbation du compte rendu', 5], ['Charges locatives 2025', 30], ['Questions diverses', 15]] as const) {
+      items.push((await chair.ok('agenda:add', { meetingId: meeting.id, title, plannedMinutes })).itemId);
+    }
+    return { meetingId: meeting.id, items, chair };
+  }
+
+  it('moves through the items, adds the time spent, logs each move and keeps a console equal to the stored state', async () => {
+    const { meetingId, items, chair } = await liveMeeting();
+    const spent = (s: MeetingState, id: string) => s.agenda.find((i) => i.id === id)!.spentSeconds;
+    await chair.ok('meeting:current-item', { meetingId, itemId: items[0] });
+    await sql.query('update meetings set current_item_started_at = current_item_started_at - make_interval(secs => 90) where id = $1', [meetingId]);
+    await chair.ok('meeting:current-item', { meetingId, itemId: items[1] });
+    await chair.ok('meeting:current-item', { meetingId, itemId: items[1] }); // already current: no change
+    await chair.ok('meeting:current-item', { meetingId, itemId: null });
+
+    const stored = await stateOf(server.url, council.secretary.cookie, meetingId);
+    const seen = await chair.waitForRev(stored.rev);
+    expect(comparable(seen)).toEqual(comparable(stored));
+    expect(stored.meeting).toMatchObject({ currentItemId: null, currentItemStartedAt: null });
+    expect(spent(stored, items[0])).toBeGreaterThanOrEqual(90);
+    expect(spent(stored, items[0])).toBeLessThanOrEqual(93);
+    expect(await eventsOf(meetingId)).toEqual([
+      { type: 'room.current_item', data: { itemId: items[0], previousItemId: null } },
+      { type: 'room.current_item', data: { itemId: items[1], previousItemId: items[0] } },
+      { type: 'room.current_item', data: { itemId: null, previousItemId: items[1] } }
+    ]);
+    // The move to item 1 carried the room, the time of item 0 and item 1's queue.
+    const move = chair.patches.find((p) => p.changes.room?.currentItemId === items[1])!;
+    expect(Object.keys(move.changes).sort()).toEqual(['queue', 'room', 'spent']);
+    expect(move.changes.queue?.itemId).toBe(items[1]);
+  });
+
+  it('refuses an item of no agenda, a member who does not manage the meeting, and a meeting not live, changing nothing', async () => {
+    const { meetingId, items, chair } = await liveMeeting();
+    await chair.ok('meeting:current-item', { meetingId, itemId: items[0] });
+    const before = await revOf(meetingId);
+
+    expectRefusal(await chair.refused('meeting:current-item', { meetingId, itemId: '00000000-0000-4000-8000-000000000000' }), 'unprocessable');
+    const member = await MeetingClient.connect(server.url, council.tenants[0].cookie);
+    await member.join(meetingId);
+    expectRefusal(await member.refused('meeting:current-item', { meetingId, itemId: items[2] }), 'forbidden');
+    const outsider = await MeetingClient.connect(server.url, council.observer.cookie);
+    expectRefusal(await outsider.refused('meeting:current-item', { meetingId, itemId: items[2] }), 'forbidden');
+
+    expect(await revOf(meetingId)).toBe(before);
+    expect((await eventsOf(meetingId)).length).toBe(1);
+    expect((await stateOf(server.url, council.secretary.cookie, meetingId)).meeting.currentItemId).toBe(items[0]);
+
+    await chair.ok('meeting:transition', { meetingId, to: 'closed' });
+    expectRefusal(await chair.refused('meeting:current-item', { meetingId, itemId: items[1] }), 'conflict');
+    expect((await stateOf(server.url, council.secretary.cookie, meetingId)).meeting.currentItemId).toBeNull();
+  });
+
+  it('applies concurrent moves from two consoles one at a time: one rev and one log entry per move made', async () => {
+    const { meetingId, items, chair } = await liveMeeting();
+    const secretary = await MeetingClient.connect(server.url, council.secretary.cookie);
+    await secretary.join(meetingId);
+    const before = await revOf(meetingId);
+    const moves = Array.from({ length: 12 }, (_, k) => [k % 2 ? chair : secretary, items[k % 3]] as const);
+    await Promise.all(moves.map(([client, itemId]) => client.ok('meeting:current-item', { meetingId, itemId })));
+
+    const logged = await eventsOf(meetingId);
+    expect(await revOf(meetingId)).toBe(before + logged.length);
+    // Each logged move starts from where the previous one left the room.
+    logged.forEach((e, k) => expect(e.data.previousItemId).toBe(k === 0 ? null : logged[k - 1].data.itemId));
+    const stored = await stateOf(server.url, council.secretary.cookie, meetingId);
+    expect(stored.meeting.currentItemId).toBe(logged.at(-1)!.data.itemId);
+    expect(comparable(await chair.waitForRev(stored.rev))).toEqual(comparable(stored));
+    expect(comparable(await secretary.waitForRev(stored.rev))).toEqual(comparable(stored));
+  });
+});
