@@ -21,6 +21,7 @@
  * (`services.sessions.create`), instead of 300 invitations and password hashes.
  */
 import { readFileSync } from 'node:fs';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -117,6 +118,14 @@ async function serve(): Promise<void> {
   // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process over the measured changes
   // only (open it in Chrome's DevTools, or summarise it with bench/lib/cpu-profile.ts).
   const cpu = cpuProfiler(process.env.BENCH_CPU_PROFILE);
+  // The server's garbage collections during the measured changes (a pause delays every broadcast under way).
+  const gcPauses: { kind: string; ms: number }[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      gcPauses.push({ kind: kind === constants.NODE_PERFORMANCE_GC_MINOR ? 'minor' : kind === constants.NODE_PERFORMANCE_GC_MAJOR ? 'major' : 'other', ms: e.duration });
+    }
+  });
 
   const handle = async (msg: Request): Promise<unknown> => {
     switch (msg.type) {
@@ -157,10 +166,14 @@ async function serve(): Promise<void> {
         profiling = msg.on;
         if (msg.on) {
           profile.clear();
+          gcPauses.length = 0;
+          gcObserver.observe({ entryTypes: ['gc'] });
           await cpu.start();
           return null;
         }
         await cpu.stop();
+        gcObserver.disconnect();
+        for (const e of gcPauses) record(`(garbage collection: ${e.kind})`, e.ms);
         return [...profile.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
       }
       case 'stop':
@@ -488,9 +501,11 @@ async function main(store: Store): Promise<void> {
   const busy = ours.profile.find((p) => p.sql.startsWith('(database busy'))?.ms ?? NaN;
   const statements = ours.profile.filter((p) => !p.sql.startsWith('(')).reduce((n, p) => n + p.count, 0);
   console.log(`Database per change on the server: busy ${round(busy / CHANGES, 1)} ms, ${round(statements / CHANGES, 1)} statements; by statement (times include waiting behind statements sent at the same time):`);
-  for (const p of ours.profile.filter((e) => !e.sql.startsWith('(database busy')).slice(0, 12)) {
+  for (const p of ours.profile.filter((e) => !e.sql.startsWith('(database busy') && !e.sql.startsWith('(garbage')).slice(0, 12)) {
     console.log(`  ${round(p.ms / CHANGES, 2).toFixed(2).padStart(7)} ms/change  ${String(round(p.count / CHANGES, 1)).padStart(4)}×  ${p.sql}`);
   }
+  const gcs = ours.profile.filter((p) => p.sql.startsWith('(garbage collection'));
+  console.log(`Server garbage collection during the ${CHANGES} changes: ${gcs.map((g) => `${g.sql.slice(21, -1)} ${g.count}× ${round(g.ms, 1)} ms in all`).join(', ') || 'none'}`);
   console.log('Server memory per connected participant (VmRSS delta / participants):');
   console.log(`  Concerto: ${kbPerParticipant} KB of JS heap (${ours.heapBeforeKb} → ${ours.heapAfterKb} KB${ours.gc ? ', after a GC' : ', no GC available'}); RSS ${rssKbPerParticipant} KB (${ours.rssBeforeKb} → ${ours.rssAfterKb} KB)`);
   console.log(`  bare Socket.IO: ${bareKb} KB (${bare.rssBeforeKb} → ${bare.rssAfterKb} KB, no GC)`);
