@@ -569,6 +569,8 @@ export class WorkshopService {
       ]);
       if (w.status === 'live' && data.present !== undefined) await this.replan(tx, w);
     });
+    // Someone who has left no longer writes on the tablecloths: their open connections are authorised again.
+    if (data.present === false) await this.reauthoriseTablecloths(workshopId);
     return (await this.snapshot(workshopId)).participants.find((p) => p.id === participantId)!;
   }
 
@@ -577,6 +579,7 @@ export class WorkshopService {
       await tx.query('update workshop_participants set present = $2 where id = $1', [participantId, present]);
       if (w.status === 'live') await this.replan(tx, w);
     });
+    if (!present) await this.reauthoriseTablecloths(workshopId);
   }
 
   async removeParticipant(actor: AuthUser | null, participantId: string): Promise<void> {
@@ -587,6 +590,7 @@ export class WorkshopService {
       await tx.query('delete from workshop_participants where id = $1', [participantId]);
       if (w.plan) await this.replan(tx, w);
     });
+    await this.reauthoriseTablecloths(workshopId);
   }
 
   // Rotation plan -----------------------------------------------------------------------------

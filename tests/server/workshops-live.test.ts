@@ -268,6 +268,34 @@ describe('workshops: live run over Socket.IO', () => {
     expect(tableFor(again.state, again.capabilities.participantId, 2)?.id).toBe(after.plan![1][again.capabilities.participantId!]);
   });
 
+  it('stops a participant who has left from writing on a tablecloth they still have open', async () => {
+    const { workshopId, tables } = await prepare('Atelier départ en cours de tour');
+    const f = api(server.url, facilitator.cookie);
+    await f.post(`/workshops/${workshopId}/control`, { action: 'start' });
+    const state = (await f.get(`/workshops/${workshopId}`)).json.state as WorkshopState;
+    const louis = state.participants.find((p) => p.personId === members[2].personId)!;
+    const docName = `tablecloth:${tables[1]}`;
+    const louisDoc = yjsClient(server.url, docName, { cookie: members[2].cookie });
+    const watcher = yjsClient(server.url, docName, { cookie: facilitator.cookie });
+    docs.push(louisDoc, watcher);
+    await waitFor(() => expect(louisDoc.provider.synced && watcher.provider.synced).toBe(true));
+    addNote(louisDoc.ydoc, { text: 'Avant de partir', authorName: 'Louis', round: 1 });
+    await waitFor(() => expect(readNotes(watcher.ydoc).map((n) => n.text)).toEqual(['Avant de partir']));
+    const closeCodes: number[] = [];
+    louisDoc.provider.on('connection-close', (event) => closeCodes.push(event?.code ?? 0));
+
+    expect((await f.patch(`/workshop-participants/${louis.id}`, { present: false })).status).toBe(200);
+    // His connection is closed (4509) and opened again, now read-only: what he writes reaches nobody.
+    await waitFor(() => expect(closeCodes).toContain(4509));
+    await waitFor(() => expect(louisDoc.provider.wsconnected && louisDoc.provider.synced).toBe(true));
+    addNote(louisDoc.ydoc, { text: 'Après son départ', authorName: 'Louis', round: 1 });
+    const check = yjsClient(server.url, docName, { cookie: facilitator.cookie });
+    docs.push(check);
+    await waitFor(() => expect(check.provider.synced).toBe(true));
+    await expect(waitFor(() => readNotes(check.ydoc).length > 1, { timeoutMs: 500 })).rejects.toThrow();
+    expect(readNotes(check.ydoc).map((n) => n.text)).toEqual(['Avant de partir']);
+  });
+
   it('confines a guest to their own workshop: other workshops, rooms and documents are refused', async () => {
     const first = await prepare('Atelier A');
     const second = await prepare('Atelier B');
