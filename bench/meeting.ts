@@ -20,16 +20,14 @@
  * then the server process itself links a user to each person and opens a session for it
  * (`services.sessions.create`), instead of 300 invitations and password hashes.
  */
-import { readFileSync } from 'node:fs';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { cpuProfiler } from './lib/cpu-profile.ts';
-import { isQuick, median, percentile, printJsonLine, root, round, stopChild } from './lib/bench-kit.ts';
-import { answerRequests, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
+import { isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
+import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const PARTICIPANTS = isQuick ? 50 : 300;
 const CHANGES = isQuick ? 10 : 50;
@@ -52,19 +50,8 @@ type Request =
 type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
 async function serve(): Promise<void> {
-  const [{ default: pino }, { createConcerto }, { loadConfig }, { SESSION_COOKIE }] = await Promise.all([
-    import('pino'),
-    import('../server/app.ts'),
-    import('../server/config.ts'),
-    import('../server/auth/sessions.ts')
-  ]);
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }, version);
-  const logger = pino({ level: config.logLevel, base: { app: 'concerto' } }, pino.destination(2));
-  const concerto = await createConcerto({ config, logger });
-  const { port } = await concerto.listen(0, '127.0.0.1');
+  const { concerto, port, sessionCookie: SESSION_COOKIE } = await startConcertoHere();
   const { db, sessions, meetings } = concerto.services;
-  const gc = (globalThis as { gc?: () => void }).gc;
 
   // Instrumentation of this process only (the server code is untouched): every statement the
   // services send, with its time, while profiling is on. The services call `db.query` and
@@ -139,14 +126,8 @@ async function serve(): Promise<void> {
         }
         return { cookies };
       }
-      case 'memory': {
-        for (let i = 0; i < 3; i++) gc?.();
-        await new Promise((r) => setTimeout(r, 200));
-        gc?.();
-        const status = readFileSync('/proc/self/status', 'utf8');
-        const rssKb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
-        return { rssKb, heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024), gc: !!gc };
-      }
+      case 'memory':
+        return settledMemory();
       case 'snapshot': {
         // Where the time of one broadcast goes on the server: building the state, encoding it.
         const buildMs: number[] = [];

@@ -17,15 +17,15 @@
  * are made in that process (user, person, membership, session) instead of 60 invitations and
  * password hashes. Last line: {"participants":…,"note_p50_ms":…,"note_p99_ms":…,"round_p99_ms":…,"mb":…}
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { isQuick, median, percentile, printJsonLine, root, round } from './lib/bench-kit.ts';
-import { answerRequests, call, forkServer, must } from './lib/forked-server.ts';
+import { isQuick, median, percentile, printJsonLine, round } from './lib/bench-kit.ts';
+import { answerRequests, settledMemory, startConcertoHere, call, forkServer, must } from './lib/forked-server.ts';
 import { addNote, notesArray } from '../src/lib/workshops/tablecloth.ts';
 import type { WorkshopCapabilities, WorkshopState } from '../src/lib/workshops/workshop-state.ts';
 import { tableFor } from '../src/lib/workshops/workshop-state.ts';
@@ -42,19 +42,8 @@ const TIMEOUT_MS = 30_000;
 type Request = { id: number; type: 'people'; organisationId: string; bodyId: string; count: number } | { id: number; type: 'memory' } | { id: number; type: 'stop' };
 
 async function serve(): Promise<void> {
-  const [{ default: pino }, { createConcerto }, { loadConfig }, { SESSION_COOKIE }] = await Promise.all([
-    import('pino'),
-    import('../server/app.ts'),
-    import('../server/config.ts'),
-    import('../server/auth/sessions.ts')
-  ]);
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }, version);
-  const logger = pino({ level: config.logLevel }, pino.destination(2));
-  const concerto = await createConcerto({ config, logger });
-  const { port } = await concerto.listen(0, '127.0.0.1');
+  const { concerto, port, sessionCookie: SESSION_COOKIE } = await startConcertoHere();
   const { db, sessions } = concerto.services;
-  const gc = (globalThis as { gc?: () => void }).gc;
   const handle = async (msg: Request): Promise<unknown> => {
     switch (msg.type) {
       case 'people': {
@@ -70,11 +59,8 @@ async function serve(): Promise<void> {
         }
         return { cookies };
       }
-      case 'memory': {
-        for (let i = 0; i < 3; i++) gc?.();
-        const status = readFileSync('/proc/self/status', 'utf8');
-        return { rssKb: Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN), heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024) };
-      }
+      case 'memory':
+        return settledMemory();
       case 'stop':
         await concerto.close();
         setImmediate(() => process.exit(0));

@@ -30,9 +30,7 @@
  * opens a session for each. Last line:
  * {"clients":50,"p50_ms":…,"p99_ms":…,"ref_p99_ms":…,"updates_per_s":…,"ref_updates_per_s":…,"ratio":…,"mb":…,"converged":true}
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as encoding from 'lib0/encoding';
@@ -40,8 +38,8 @@ import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { isQuick, median, percentile, printJsonLine, root, round, stopChild } from './lib/bench-kit.ts';
-import { answerRequests, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
+import { isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
+import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const CLIENTS = 50;
 const EDITS_PER_S = 2;
@@ -70,19 +68,8 @@ type Request =
 type Outgoing = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
 async function serve(): Promise<void> {
-  const [{ default: pino }, { createConcerto }, { loadConfig }, { SESSION_COOKIE }] = await Promise.all([
-    import('pino'),
-    import('../server/app.ts'),
-    import('../server/config.ts'),
-    import('../server/auth/sessions.ts')
-  ]);
-  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }, version);
-  const logger = pino({ level: config.logLevel, base: { app: 'concerto' } }, pino.destination(2));
-  const concerto = await createConcerto({ config, logger });
-  const { port } = await concerto.listen(0, '127.0.0.1');
+  const { concerto, port, sessionCookie: SESSION_COOKIE } = await startConcertoHere();
   const { db, sessions } = concerto.services;
-  const gc = (globalThis as { gc?: () => void }).gc;
 
   // Instrumentation of this process only (the server code is untouched): when each append to
   // the update log committed, per document.
@@ -111,13 +98,8 @@ async function serve(): Promise<void> {
         }
         return { cookies };
       }
-      case 'memory': {
-        for (let i = 0; i < 3; i++) gc?.();
-        await new Promise((r) => setTimeout(r, 200));
-        gc?.();
-        const status = readFileSync('/proc/self/status', 'utf8');
-        return { rssKb: Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN), gc: !!gc };
-      }
+      case 'memory':
+        return settledMemory();
       case 'persisted': {
         // Does the log hold everything up to this state vector? If so, since when.
         const rows = await query<{ update: Uint8Array }>('select update from yjs_updates where doc = $1 order by id', [msg.doc]);

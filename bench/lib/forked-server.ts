@@ -20,6 +20,35 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { root, startChild, type Child } from './bench-kit.ts';
 
+/**
+ * Child side: starts Concerto in this process as `npm start` would (configuration from the
+ * environment, which the parent set), on 127.0.0.1 and a free port. Imported here, not above, so
+ * the parent side of a bench does not load the server.
+ */
+export async function startConcertoHere() {
+  const [{ default: pino }, { createConcerto }, { loadConfig }, { SESSION_COOKIE }] = await Promise.all([
+    import('pino'),
+    import('../../server/app.ts'),
+    import('../../server/config.ts'),
+    import('../../server/auth/sessions.ts')
+  ]);
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const config = loadConfig({ ...process.env, PORT: '0', HOST: '127.0.0.1' }, version);
+  const logger = pino({ level: config.logLevel, base: { app: 'concerto' } }, pino.destination(2));
+  const concerto = await createConcerto({ config, logger });
+  const { port } = await concerto.listen(0, '127.0.0.1');
+  return { concerto, port, sessionCookie: SESSION_COOKIE };
+}
+
+/** Child side: this process's memory once collected (three collections, a pause, one more; a process forked with --expose-gc). */
+export async function settledMemory(): Promise<{ rssKb: number; heapUsedKb: number; gc: boolean }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) gc?.();
+  await new Promise((r) => setTimeout(r, 200));
+  gc?.();
+  return { rssKb: vmRssKb(process.pid), heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024), gc: !!gc };
+}
+
 /** Child side: tells the parent the port it listens on, then answers each `{id, …}` request. */
 export function answerRequests<R extends { id: number }>(port: number, handle: (msg: R) => Promise<unknown>): void {
   process.on('message', (msg: R) => {
