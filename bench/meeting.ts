@@ -22,11 +22,9 @@
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { cpuProfiler } from './lib/cpu-profile.ts';
-import { isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
+import { collectGarbage, isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
 import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const PARTICIPANTS = isQuick ? 50 : 300;
@@ -183,15 +181,6 @@ function connect(url: string, cookie: string | null): Promise<Socket> {
   });
 }
 
-const harnessGc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-})();
-/** A scavenge of this process's young objects only: quick, and it leaves compiled code and caches alone. */
-function collectHarnessGarbage(): void {
-  harnessGc({ type: 'minor' });
-}
-
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
@@ -244,7 +233,7 @@ async function fanOut(
     for (let k = 0; k < count; k++) {
       // The 300 clients live in this one process (on real phones each has its own): its garbage
       // is collected between changes, so a pause of this harness is not timed as the server's.
-      collectHarnessGarbage();
+      collectGarbage('minor');
       got = new Uint8Array(participants.length);
       received = 0;
       const all = new Promise<void>((resolve) => {

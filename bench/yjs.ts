@@ -31,14 +31,12 @@
  * {"clients":50,"p50_ms":…,"p99_ms":…,"ref_p99_ms":…,"updates_per_s":…,"ref_updates_per_s":…,"ratio":…,"mb":…,"converged":true}
  */
 import { loadavg } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
+import { collectGarbage, isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
 import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
 
 const CLIENTS = 50;
@@ -51,9 +49,6 @@ const TIMEOUT_MS = 60_000;
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** A full GC of this (client) process between phases; V8 lets `gc` be exposed at run time. */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 // Each y-websocket provider in Node adds an 'exit' listener; 50 of them are expected here.
 process.setMaxListeners(CLIENTS * 2 + 10);
 

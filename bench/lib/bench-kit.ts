@@ -4,6 +4,8 @@ import http from 'node:http';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /**
  * What every benchmark in bench/ shares: options, statistics, free ports, the build check,
@@ -180,4 +182,17 @@ export async function stopChild(child: Child, graceMs = 15_000): Promise<boolean
 /** The last line a benchmark prints: its figures as one JSON object. */
 export function printJsonLine(figures: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+const exposedGc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+})();
+/**
+ * A collection in this process (the bench's clients), outside what is timed; V8 lets `gc` be
+ * exposed at run time. 'major' (the default) between phases; 'minor', a scavenge of young
+ * objects only, between samples: quick, and it leaves compiled code and caches alone.
+ */
+export function collectGarbage(type: 'minor' | 'major' = 'major'): void {
+  exposedGc({ type });
 }

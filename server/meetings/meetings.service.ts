@@ -92,8 +92,6 @@ interface Ctx {
   personId: string | null;
   canManage: boolean;
   canTakePart: boolean;
-  /** Time spent on items, as a change's own statements returned it (so the broadcast need not read it). */
-  spent?: Record<string, number>;
 }
 
 const iso = (d: Date | string | null) => (d == null ? null : new Date(d).toISOString());
@@ -277,6 +275,18 @@ export class MeetingService {
       canManage: policy.manageMeeting(access, owner.bodyId),
       canTakePart: policy.takePartInMeeting(access, owner.bodyId)
     };
+  }
+
+  /**
+   * Starts looking up who the actor is, for a change that begins its transaction meanwhile: on
+   * PostgreSQL on another connection, in parallel; PGlite has one connection, which the
+   * transaction would hold, so there the lookup is done first. Await the promise inside.
+   */
+  private async accessAlongside(actor: AuthUser | null, meetingId: string): Promise<{ access: Promise<Omit<Ctx, 'meeting'>> }> {
+    const access = this.accessContext(actor, meetingId);
+    access.catch(() => undefined); // awaited by the caller; not an unhandled rejection if its transaction fails first
+    if (this.db.kind === 'pglite') await access;
+    return { access };
   }
 
   async capabilities(actor: AuthUser | null, meetingId: string): Promise<MeetingCapabilities> {
@@ -513,12 +523,8 @@ export class MeetingService {
     allowed: (c: Ctx) => boolean,
     fn: (tx: Queryable, c: Ctx, log: (type: string, data?: Record<string, unknown>) => Promise<void>) => Promise<T>
   ): Promise<T> {
-    // Who the actor is is looked up on another connection while the transaction begins and locks
-    // the meeting (PGlite has one connection, busy with the transaction: there, first); what they
-    // may do is then checked against the locked row, so it cannot change meanwhile.
-    const who = this.accessContext(actor, meetingId);
-    who.catch(() => undefined); // awaited below; not an unhandled rejection if the lock fails first
-    if (this.db.kind === 'pglite') await who;
+    // What the actor may do is checked against the row locked below, so it cannot change meanwhile.
+    const who = await this.accessAlongside(actor, meetingId);
     const sections = new Set<MeetingSection>();
     const events: { type: string; data: string }[] = [];
     let revs: { fromRev: number; rev: number } | null = null;
@@ -526,7 +532,7 @@ export class MeetingService {
     let afterCommit: Ctx['afterCommit'] = [];
     const result = await this.db.transaction(async (tx) => {
       const locked = await this.loadMeeting(tx, meetingId, true);
-      const c = await who;
+      const c = await who.access;
       if (!locked) throw Errors.notFound(MEETING);
       const ctx: Ctx = { ...c, meeting: locked };
       afterCommit = ctx.afterCommit;
@@ -557,7 +563,7 @@ export class MeetingService {
         // The broadcast's content, read here under the lock: exactly the state at this rev, and
         // no read after the commit before the room hears of it (a read failing here fails the
         // change, as any statement of it would).
-        parts = await this.sections(meetingId, [...sections], tx, current, ctx.spent, current.queue_rows ?? undefined);
+        parts = await this.sections(meetingId, [...sections], tx, current, undefined, current.queue_rows ?? undefined);
       }
       return r;
     });
@@ -627,10 +633,7 @@ export class MeetingService {
       }
       await tx.query('update meetings set status = $2 where id = $1', [meetingId, to]);
       await tx.query('insert into meeting_transitions (meeting_id, from_status, to_status, actor_user_id) values ($1, $2, $3, $4)', [meetingId, from, to, c.actor.id]);
-      if (to === 'closed') {
-        await this.moveCurrentItem(tx, c, null);
-        await tx.query('update meetings set queue_open = false where id = $1', [meetingId]);
-      }
+      if (to === 'closed') await this.leaveCurrentItem(tx, c);
       await log('meeting.status', { from, to });
       if (to === 'convened') await this.notifyMembers(tx, c, 'meeting.convened');
     });
@@ -974,32 +977,21 @@ export class MeetingService {
   // Live room -------------------------------------------------------------------------------
 
   /**
-   * Makes `itemId` the current item (null: none), in one statement: only if it is an accepted
-   * item of this meeting (answers false otherwise, and changes nothing); the item left gets the
-   * time since it became current, and whoever was speaking on it ends their turn.
+   * When a meeting closes: the item under way gets the time since it became current, whoever was
+   * speaking on it ends their turn, and the room has no current item and a closed queue. (A change
+   * of item does the same for the item left, inside SET_CURRENT_ITEM.)
    */
-  private async moveCurrentItem(tx: Queryable, c: Ctx, itemId: string | null): Promise<boolean> {
-    const [row] = await tx.query<{ moved: number; left_id: string | null; left_spent: number | null }>(
-      `with moved as (
-         update meetings set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end
-          where id = $1 and ($2::uuid is null or exists (
-            select 1 from agenda_items where id = $2::uuid and meeting_id = $1 and status = 'accepted' and deleted_at is null))
-          returning id
-       ), ended as (
-         update speaking_requests set ended_at = now()
-          where item_id = $3 and granted_at is not null and ended_at is null and exists (select 1 from moved)
+  private async leaveCurrentItem(tx: Queryable, c: Ctx): Promise<void> {
+    await tx.query(
+      `with ended as (
+         update speaking_requests set ended_at = now() where item_id = $2 and granted_at is not null and ended_at is null
        ), left_item as (
-         update agenda_items set spent_seconds = spent_seconds + greatest(0, extract(epoch from (now() - $4::timestamptz))::int)
-          where id = $3 and $4::timestamptz is not null and exists (select 1 from moved)
-          returning id, spent_seconds
+         update agenda_items set spent_seconds = spent_seconds + greatest(0, extract(epoch from (now() - $3::timestamptz))::int)
+          where id = $2 and $3::timestamptz is not null
        )
-       select (select count(*) from moved)::int as moved, l.id as left_id, l.spent_seconds as left_spent
-         from (select 1) one left join left_item l on true`,
-      [c.meeting.id, itemId, c.meeting.current_item_id, c.meeting.current_item_started_at]
+       update meetings set current_item_id = null, current_item_started_at = null, queue_open = false where id = $1`,
+      [c.meeting.id, c.meeting.current_item_id, c.meeting.current_item_started_at]
     );
-    if (!row.moved) return false;
-    if (row.left_id != null && row.left_spent != null) c.spent = { ...c.spent, [row.left_id]: row.left_spent };
-    return true;
   }
 
   /**
@@ -1011,9 +1003,7 @@ export class MeetingService {
    */
   async setCurrentItem(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {
     const { itemId } = validate(currentItemSchema, input);
-    const who = this.accessContext(actor, meetingId);
-    who.catch(() => undefined); // awaited below
-    if (this.db.kind === 'pglite') await who;
+    const who = await this.accessAlongside(actor, meetingId);
     let change: MeetingChange | null = null;
     await this.db.transaction(async (tx) => {
       const [row] = await tx.query<{
@@ -1028,7 +1018,7 @@ export class MeetingService {
         [meetingId, itemId, actor?.id ?? null]
       );
       // Who may do it, and whether it can be done, decide before anything is committed.
-      const c = await who;
+      const c = await who.access;
       if (!row.status) throw Errors.notFound(MEETING);
       if (!c.canManage) throw Errors.forbidden();
       if (row.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));

@@ -297,6 +297,25 @@ describe('live room', () => {
     expectRefusal(await room.phones.get(council.tenants[0].personId)!.refused('meeting:current-item', { meetingId, itemId: items[1] }), 'forbidden');
   });
 
+  it('closing the meeting adds the time of the item under way, ends the turn and closes the queue', async () => {
+    const room = await liveRoom();
+    const { meetingId, items, chair } = room;
+    const aicha = council.tenants[0];
+    await room.phones.get(aicha.personId)!.ok('queue:request', { meetingId });
+    const s0 = await settled(room);
+    await chair.ok('queue:grant', { meetingId, requestId: requestOf(s0, aicha) });
+    await db.query(`update meetings set current_item_started_at = current_item_started_at - make_interval(secs => 40) where id = $1`, [meetingId]);
+    await chair.ok('meeting:transition', { meetingId, to: 'closed' });
+
+    const s = await settled(room);
+    expect(s.meeting).toMatchObject({ status: 'closed', currentItemId: null, currentItemStartedAt: null, queueOpen: false });
+    const spent = s.agenda.find((i) => i.id === items[0])!.spentSeconds;
+    expect(spent).toBeGreaterThanOrEqual(40);
+    expect(spent).toBeLessThanOrEqual(43);
+    const [turn] = await db.query<{ ended: boolean }>('select ended_at is not null as ended from speaking_requests where meeting_id = $1 and granted_at is not null', [meetingId]);
+    expect(turn.ended).toBe(true);
+  });
+
   it('gives a client that reconnects the full current state when it joins again', async () => {
     const room = await liveRoom();
     const { meetingId, items, chair } = room;
