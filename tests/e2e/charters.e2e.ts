@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { setupAdmin } from '../helpers/test-server.ts';
 import { userOf } from '../helpers/vote-fixtures.ts';
 import { pdfTagging, pdfText } from '../../server/documents/pdf-inspect.ts';
 import { expectDocxText, expectPdfWithPoppler, squash } from './documents.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, pathOf, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 6's story in two browsers: the secretary of a CCL creates the "charte de bon
 // voisinage"; a tenant representative opens it too; both type in the same text at once and
@@ -30,17 +29,10 @@ const contexts: BrowserContext[] = [];
 let sec: Page;
 let ten: Page;
 
-async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  const [name, ...rest] = account.cookie.split(';')[0].split('=');
-  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  return context.newPage();
-}
+const browse = (account: MemberAccount, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account.cookie, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 /** The editor has synced with the server. */

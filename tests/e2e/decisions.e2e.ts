@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import type { AuthUser } from '../../server/auth/sessions.ts';
 import { createBody, createMemberAccount, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { setupAdmin, type AdminSession } from '../helpers/test-server.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 5, the register of decisions of a body: three votes are closed in a meeting (through the
 // services: the vote screens have their own browser test), then the secretary reads the
@@ -26,17 +25,10 @@ const contexts: BrowserContext[] = [];
 
 const user = (a: MemberAccount): AuthUser => ({ id: a.userId, email: a.email, displayName: a.email, locale: 'fr', isPlatformAdmin: false });
 
-async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  const [name, ...rest] = account.cookie.split(';')[0].split('=');
-  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  return context.newPage();
-}
+const browse = (account: MemberAccount, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account.cookie, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 beforeAll(async () => {

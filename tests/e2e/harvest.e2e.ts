@@ -4,7 +4,7 @@ import { addNote, tableclothDocName } from '../../src/lib/workshops/tablecloth.t
 import { createBody, createMemberAccount, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { api, cookieFrom, setupAdmin, type AdminSession } from '../helpers/test-server.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, snap, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, snap, startApp, openPage, type E2eApp } from './helpers.ts';
 
 // Issue 7's harvest in three browsers: the secretary (facilitator, laptop) gathers the three
 // tablecloths of "Les seniors du parc social – Atelier 1" onto one board; Jacques (tenant
@@ -35,17 +35,7 @@ const NOTES: [number, string, number][] = [
   [2, 'Visite à domicile avec la conseillère sociale', 2]
 ];
 
-async function browse(cookie: string, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  await context.addCookies(
-    cookie.split('; ').map((pair) => {
-      const [name, ...rest] = pair.split('=');
-      return { name, value: rest.join('='), url: app.url };
-    })
-  );
-  return context.newPage();
-}
+const browse = (cookie: string, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, cookie, opts);
 
 const live = (page: Page) => page.locator('.live-status[data-status="live"]').waitFor();
 const card = (page: Page, text: string) => page.getByRole('article', { name: text });

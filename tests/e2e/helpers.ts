@@ -90,6 +90,41 @@ export async function newPerson(browser: Browser, app: E2eApp, opts: BrowserCont
   return context;
 }
 
+const COOKIE_ATTRIBUTE = /^(path|expires|max-age|domain|samesite|priority)$/i;
+
+/**
+ * A new person's browser (see `newPerson`), signed in with `cookie` when given: a Cookie header
+ * (`a=1; b=2`) or a Set-Cookie line (its attributes are left out). The context is added to
+ * `contexts`, for the caller to close. E2E_DEBUG=1 prints the page's console and errors.
+ */
+export async function openPage(browser: Browser, app: E2eApp, contexts: BrowserContext[], cookie: string | null, opts: BrowserContextOptions = {}): Promise<Page> {
+  const context = await newPerson(browser, app, opts);
+  contexts.push(context);
+  if (process.env.E2E_DEBUG) {
+    context.on('console', (msg) => console.log('[browser]', msg.type(), msg.text()));
+    context.on('weberror', (err) => console.log('[browser error]', err.error().message));
+  }
+  if (cookie) {
+    const pairs = cookie
+      .split(';')
+      .map((part) => part.trim())
+      .filter((part) => part.includes('=') && !COOKIE_ATTRIBUTE.test(part.split('=')[0]));
+    await context.addCookies(pairs.map((pair) => {
+      const [name, ...rest] = pair.split('=');
+      return { name, value: rest.join('='), url: app.url };
+    }));
+  }
+  return context.newPage();
+}
+
+/** Saves a full-page screenshot the test is asked to produce, as `<dir>/<name>.png`. */
+export async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 interface AxeViolation {

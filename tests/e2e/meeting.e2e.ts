@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership, createBody, createMemberAccount, createPerson, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { api, setupAdmin, type AdminSession } from '../helpers/test-server.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, pathOf, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 4's story in three browsers: the secretary of a CCL prepares a meeting of three items,
 // convenes it and opens it; Jean Moreau (tenant representative) follows on his phone, remotely;
@@ -35,17 +34,10 @@ let projector: Page; // the big screen, on the secretary's laptop
 let phone: Page; // Jean's phone, 360 px wide
 let lucPhone: Page; // Lucie's phone
 
-async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  const [name, ...rest] = account.cookie.split(';')[0].split('=');
-  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  return context.newPage();
-}
+const browse = (account: MemberAccount, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account.cookie, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 /** The page's live link is up (the meeting client joined the room). */

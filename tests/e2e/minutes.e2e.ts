@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { pdfText } from '../../server/documents/pdf-inspect.ts';
 import { addMembership, createBody, createMemberAccount, createPerson, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { api, setupAdmin, type AdminSession } from '../helpers/test-server.ts';
 import { userOf } from '../helpers/vote-fixtures.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 6, minutes in the browser: after a meeting with a proxy and a closed vote, the secretary
 // opens the minutes, generates the draft and sees the right counts; a tenant representative on
@@ -28,17 +27,10 @@ const contexts: BrowserContext[] = [];
 let sec: Page;
 let phone: Page;
 
-async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  const [name, ...rest] = account.cookie.split(';')[0].split('=');
-  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  return context.newPage();
-}
+const browse = (account: MemberAccount, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account.cookie, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 const user = (a: MemberAccount, name: string) => userOf({ ...a, name });

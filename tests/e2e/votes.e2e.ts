@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +5,7 @@ import { addMembership, createBody, createMemberAccount, createPerson, type Memb
 import { createMeeting } from '../helpers/meeting-fixtures.ts';
 import { setupAdmin, type AdminSession } from '../helpers/test-server.ts';
 import { userOf } from '../helpers/vote-fixtures.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 5's story in four browser pages: at item 1, "Renouvellement du marché de gaz propane",
 // the secretary opens a hybrid vote on "Le CCL donne un avis favorable à l’offre d’ANTARGAZ"
@@ -35,19 +34,10 @@ let projector: Page;
 let jeanPhone: Page;
 let luciePhone: Page;
 
-async function browse(account: MemberAccount, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  if (process.env.E2E_DEBUG) context.on('console', (msg) => console.log('[browser]', msg.type(), msg.text()));
-  if (process.env.E2E_DEBUG) context.on('weberror', (err) => console.log('[browser error]', err.error().message));
-  const [name, ...rest] = account.cookie.split(';')[0].split('=');
-  await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  return context.newPage();
-}
+const browse = (account: MemberAccount, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account.cookie, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 const connected = (page: Page) => page.locator('[data-connected="true"]').waitFor();

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { createBody, createMemberAccount, createPerson, addMembership, type Memb
 import { yjsClient, type YjsClient } from '../helpers/realtime-clients.ts';
 import { setupAdmin, type AdminSession } from '../helpers/test-server.ts';
 import { waitFor } from '../helpers/wait-for.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, pathOf, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 7's world café in four browsers: the secretary of a working group prepares "Les seniors
 // du parc social – Atelier 1" (three tables, two short rounds), opens the console and the
@@ -35,19 +34,10 @@ let guestPhone: Page;
 
 const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true };
 
-async function browse(account: MemberAccount | null, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  if (account) {
-    const [name, ...rest] = account.cookie.split(';')[0].split('=');
-    await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  }
-  return context.newPage();
-}
+const browse = (account: MemberAccount | null, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, account?.cookie ?? null, opts);
 
 async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await screenshot(page, SCREENSHOTS, name);
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMembership, createBody, createMemberAccount, createPerson, type MemberAccount } from '../helpers/api-fixtures.ts';
 import { setupAdmin, type AdminSession } from '../helpers/test-server.ts';
 import { expectDocxText, expectPdfWithPoppler } from './documents.ts';
-import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, newPerson, pathOf, repoRoot, startApp, type E2eApp } from './helpers.ts';
+import { expectNoHorizontalScroll, expectNoSeriousAxeViolations, launchBrowser, pathOf, repoRoot, startApp, openPage, screenshot, type E2eApp } from './helpers.ts';
 
 // Issue 7 end to end, in five browsers: the secretary of the seniors' working group (the
 // facilitator, on a laptop, with the room's projector) prepares "Les seniors du parc social –
@@ -53,20 +53,11 @@ const people: Participant[] = [];
 /** Round 1's notes by the table they were written at. */
 const writtenAt = new Map<string, string[]>();
 
-async function browse(cookie: string | null, opts: BrowserContextOptions = {}): Promise<Page> {
-  const context = await newPerson(browser, app, opts);
-  contexts.push(context);
-  if (cookie) {
-    const [name, ...rest] = cookie.split(';')[0].split('=');
-    await context.addCookies([{ name, value: rest.join('='), url: app.url }]);
-  }
-  return context.newPage();
-}
+const browse = (cookie: string | null, opts: BrowserContextOptions = {}) => openPage(browser, app, contexts, cookie, opts);
 
 /** A full-page screenshot in tests/e2e/screenshots/, checked to be a real PNG on disk. */
 async function shot(page: Page, name: string): Promise<void> {
-  const path = join(SCREENSHOTS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  const path = await screenshot(page, SCREENSHOTS, name);
   const png = readFileSync(path);
   expect([...png.subarray(0, 8)], `${path} is a PNG`).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   expect(png.length, `${path} has an image in it`).toBeGreaterThan(10_000);
