@@ -15,6 +15,12 @@ export interface OrgAccess {
   isPlatformAdmin: boolean;
 }
 
+/**
+ * The body roles that manage its meetings (with organisation admins). The change of current item
+ * checks them inside its statement (meetings.service.ts, SET_CURRENT_ITEM), from this very list.
+ */
+export const MEETING_MANAGER_ROLES = ['admin', 'secretary', 'chair'] as const satisfies readonly BodyRole[];
+
 const isOrgAdmin = (a: OrgAccess | null): boolean => !!a && (a.orgRole === 'admin' || a.isPlatformAdmin);
 
 export const policy = {
@@ -40,7 +46,7 @@ export const policy = {
   viewMeeting: (a: OrgAccess | null, bodyId: string) => isOrgAdmin(a) || (!!a && !!a.bodyRoles[bodyId]),
   /** Convene, run the room, check others in, keep the agenda: the body's chair, secretary or admin. */
   manageMeeting: (a: OrgAccess | null, bodyId: string) =>
-    isOrgAdmin(a) || (!!a && ['admin', 'secretary', 'chair'].includes(a.bodyRoles[bodyId] ?? '')),
+    isOrgAdmin(a) || (!!a && (MEETING_MANAGER_ROLES as readonly string[]).includes(a.bodyRoles[bodyId] ?? '')),
   /** Propose agenda items, check oneself in, ask to speak, give a proxy: members who are not observers. */
   takePartInMeeting: (a: OrgAccess | null, bodyId: string) => {
     const role = a?.bodyRoles[bodyId];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { prepared, type Db, type Queryable } from '../db/db.ts';
 import type { AccessService } from '../access.ts';
-import { policy, type OrgAccess } from '../auth/policy.ts';
+import { MEETING_MANAGER_ROLES, policy, type OrgAccess } from '../auth/policy.ts';
 import type { AuthUser } from '../auth/sessions.ts';
 import type { Mailer } from '../mail/mailer.ts';
 import { AppError, Errors, bi, type Bilingual } from '../shared/app-error.ts';
@@ -124,18 +124,29 @@ interface QueueRow {
 const QUEUE_ROWS = `select r.id, r.person_id, p.full_name, r.source, r.requested_at, r.granted_at, r.ended_at
   from speaking_requests r join people p on p.id = r.person_id where r.item_id = $1 and r.withdrawn_at is null`;
 
-/** `setCurrentItem` in one statement (see there); prepared, as it runs at every change of item. */
+/**
+ * `setCurrentItem` in one statement, committed on its own (see there); prepared, as it runs at
+ * every change of item. `may` is `policy.manageMeeting` for this meeting's body: an organisation
+ * admin ($4: a platform admin), or a body role in $5 (MEETING_MANAGER_ROLES); nothing is written
+ * unless it holds, the meeting is live, the item is another one and is on its agenda.
+ */
 const SET_CURRENT_ITEM = prepared(
   'meetings.set_current_item',
   `with m as (
-    select id, status, current_item_id, current_item_started_at from meetings where id = $1 for update
+    select id, status, organisation_id, body_id, current_item_id, current_item_started_at from meetings where id = $1 for update
+  ), may as (
+    select $4::boolean or exists (
+      select 1 from people p left join memberships ms on ms.person_id = p.id and ms.body_id = (select body_id from m)
+       where p.organisation_id = (select organisation_id from m) and p.user_id = $3
+         and (p.org_role = 'admin' or ms.role = any($5::text[]))
+    ) as ok
   ), target as (
     select 1 from agenda_items where id = $2::uuid and meeting_id = $1 and status = 'accepted' and deleted_at is null
   ), moved as (
     update meetings mm set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end, rev = mm.rev + 1
       from m
      where mm.id = m.id and m.status = 'live' and m.current_item_id is distinct from $2::uuid
-       and ($2::uuid is null or exists (select 1 from target))
+       and ($2::uuid is null or exists (select 1 from target)) and (select ok from may)
     returning mm.*
   ), ended as (
     update speaking_requests set ended_at = now()
@@ -148,7 +159,7 @@ const SET_CURRENT_ITEM = prepared(
     insert into meeting_events (meeting_id, actor_user_id, type, data)
     select $1, $3, 'room.current_item', jsonb_build_object('itemId', $2::uuid, 'previousItemId', (select current_item_id from m)) from moved
   )
-  select (select status from m) as status, (select current_item_id from m) as previous_item_id, exists (select 1 from target) as valid,
+  select (select status from m) as status, (select ok from may) as may_manage, (select current_item_id from m) as previous_item_id,
          (select row_to_json(x) from (
             select mv.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
                    (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json) from (${QUEUE_ROWS.replace('$1', 'mv.current_item_id')}) q) as queue_rows
@@ -996,43 +1007,42 @@ export class MeetingService {
 
   /**
    * Moves the room to another item (null: none). The live room's most frequent change, so it is
-   * one statement between BEGIN and COMMIT: lock the meeting, check the target, end the turn on
-   * the item left and add its time, set the item, log the change, bump the rev, and read back
-   * what the room is sent. The actor's access is looked up meanwhile on another connection;
-   * nothing is committed unless they may manage the meeting and the meeting is live.
+   * one statement that commits on its own: lock the meeting, check that the actor manages it
+   * (the rule of `policy.manageMeeting`, in SQL), check the target, end the turn on the item left
+   * and add its time, set the item, log the change, bump the rev, and read back what the room is
+   * sent. One round trip to the database; nothing is written when a check fails.
    */
   async setCurrentItem(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {
     const { itemId } = validate(currentItemSchema, input);
-    const who = await this.accessAlongside(actor, meetingId);
-    let change: MeetingChange | null = null;
-    await this.db.transaction(async (tx) => {
-      const [row] = await tx.query<{
-        status: MeetingStatus | null;
-        previous_item_id: string | null;
-        valid: boolean;
-        current: (MeetingRow & { queue_rows: QueueRow[] }) | null;
-        left_id: string | null;
-        left_spent: number | null;
-      }>(
-        SET_CURRENT_ITEM,
-        [meetingId, itemId, actor?.id ?? null]
-      );
-      // Who may do it, and whether it can be done, decide before anything is committed.
-      const c = await who.access;
-      if (!row.status) throw Errors.notFound(MEETING);
-      if (!c.canManage) throw Errors.forbidden();
-      if (row.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));
-      // Already current: nothing to do (a current item can be neither removed nor declined).
-      if (row.previous_item_id === itemId) return;
-      if (!row.current) throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
-      const { queue_rows: queueRows, ...current } = row.current;
-      const rev = Number(current.rev);
-      const spent = row.left_id != null && row.left_spent != null ? { [row.left_id]: row.left_spent } : undefined;
-      const sections = sectionsOf('room.current_item');
-      const parts = await this.sections(meetingId, sections, tx, current, spent, queueRows);
-      change = { meetingId, fromRev: rev - 1, rev, sections, parts };
-    });
-    if (change) this.changed(change);
+    if (!actor) throw Errors.unauthorised();
+    if (!UUID.test(meetingId)) throw Errors.notFound(MEETING);
+    const [row] = await this.db.query<{
+      status: MeetingStatus | null;
+      may_manage: boolean | null;
+      previous_item_id: string | null;
+      current: (MeetingRow & { queue_rows: QueueRow[] }) | null;
+      left_id: string | null;
+      left_spent: number | null;
+    }>(SET_CURRENT_ITEM, [meetingId, itemId, actor.id, actor.isPlatformAdmin, MEETING_MANAGER_ROLES]);
+    if (!row.status) throw Errors.notFound(MEETING);
+    if (!row.may_manage) {
+      // Refused: the policy module says how (a meeting the actor may not even see is not found).
+      const c = await this.accessContext(actor, meetingId);
+      if (c.canManage) this.logger.error({ meetingId, actorId: actor.id }, 'the change of item and policy.manageMeeting disagree');
+      throw Errors.forbidden();
+    }
+    if (row.status !== 'live') throw refuse('conflict', bi("La réunion n'est pas en cours : ouvrez-la d'abord.", 'The meeting is not live: open it first.'));
+    // Already current: nothing to do (a current item can be neither removed nor declined).
+    if (row.previous_item_id === itemId) return;
+    if (!row.current) throw refuse('unprocessable', bi("Ce point n'est pas à l'ordre du jour.", 'This item is not on the agenda.'), 'itemId');
+    const { queue_rows: queueRows, ...current } = row.current;
+    const rev = Number(current.rev);
+    // The time spent changes only on the item left (none when the room had no current item).
+    const spent = row.left_id != null && row.left_spent != null ? { [row.left_id]: row.left_spent } : {};
+    const sections = sectionsOf('room.current_item');
+    // Every part is in hand, so this reads nothing more (and nothing at a later rev).
+    const parts = await this.sections(meetingId, sections, this.db, current, spent, queueRows);
+    this.changed({ meetingId, fromRev: rev - 1, rev, sections, parts });
   }
 
   async setQueueOpen(actor: AuthUser | null, meetingId: string, input: unknown): Promise<void> {

@@ -1,27 +1,30 @@
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MeetingState } from '../../src/lib/protocol/events.ts';
-import { comparable, createCouncil, createMeeting, expectRefusal, MeetingClient, stateOf, type Council } from '../helpers/meeting-fixtures.ts';
+import { addParticipant, comparable, createCouncil, createMeeting, expectRefusal, MeetingClient, stateOf, type Council } from '../helpers/meeting-fixtures.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.ts';
-import { setupAdmin, startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { createBody } from '../helpers/api-fixtures.ts';
+import { setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
 
 const baseUrl = process.env.TEST_DATABASE_URL;
 
 // Issue 4, "Live room", on a real PostgreSQL: a change of the current item is one prepared
-// statement between BEGIN and COMMIT, with the permission checked before the commit (PGlite takes
-// the same path with the access looked up first; tests/server/meetings-room.test.ts covers it there).
+// statement that commits on its own, with the permission (policy.manageMeeting's rule, in SQL)
+// checked inside it (PGlite runs the same statement; tests/server/meetings-room.test.ts and
+// meetings-auth.test.ts cover it there).
 describe.skipIf(!baseUrl)('the live room on a real PostgreSQL', () => {
   let temp: TempDatabase;
   let server: TestServer;
   let sql: pg.Client;
   let council: Council;
+  let admin: AdminSession;
 
   beforeAll(async () => {
     temp = await createTempDatabase(baseUrl!);
     server = await startTestServer({ env: { DATABASE_URL: temp.url } });
     sql = new pg.Client({ connectionString: temp.url });
     await sql.connect();
-    const admin = await setupAdmin(server.url);
+    admin = await setupAdmin(server.url);
     council = await createCouncil(server.url, admin.cookie, admin.organisationId);
   });
 
@@ -93,6 +96,25 @@ describe.skipIf(!baseUrl)('the live room on a real PostgreSQL', () => {
     await chair.ok('meeting:transition', { meetingId, to: 'closed' });
     expectRefusal(await chair.refused('meeting:current-item', { meetingId, itemId: items[1] }), 'conflict');
     expect((await stateOf(server.url, council.secretary.cookie, meetingId)).meeting.currentItemId).toBeNull();
+  });
+
+  it('lets exactly those who manage the meeting move the room: the organisation admin and the body admin too; a member of another body finds no meeting', async () => {
+    const { meetingId, items } = await liveMeeting();
+    const bodyAdmin = await addParticipant(server.url, admin.cookie, admin.organisationId, council.bodyId, { name: 'Gracianne Bordenave', role: 'admin', college: 'landlord' });
+    const neighbourBody = await createBody(server.url, admin.cookie, admin.organisationId, { name: 'CCL Pau nord', kind: 'ccl' });
+    const neighbour = await addParticipant(server.url, admin.cookie, admin.organisationId, neighbourBody.id, { name: 'Ramuntxo Irigoyen', role: 'chair', college: 'tenant' });
+
+    let expected = await revOf(meetingId);
+    for (const [who, cookie, itemId] of [['organisation admin', admin.cookie, items[0]], ['body admin', bodyAdmin.cookie, items[1]], ['secretary', council.secretary.cookie, items[2]]] as const) {
+      const manager = await MeetingClient.connect(server.url, cookie);
+      await manager.ok('meeting:current-item', { meetingId, itemId });
+      expect(await revOf(meetingId), who).toBe(++expected);
+    }
+    const stranger = await MeetingClient.connect(server.url, neighbour.cookie);
+    const refusal = await stranger.refused('meeting:current-item', { meetingId, itemId: items[0] });
+    expectRefusal(refusal, 'not_found');
+    expect(await revOf(meetingId)).toBe(expected);
+    expect((await eventsOf(meetingId)).map((e) => e.data.itemId)).toEqual(items);
   });
 
   it('applies concurrent moves from two consoles one at a time: one rev and one log entry per move made', async () => {
