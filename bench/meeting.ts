@@ -6,9 +6,16 @@
  * from the secretary's emit to the LAST participant receiving that state; median and p99.
  * Server memory per participant: the server's VmRSS (after a GC) before and after the
  * participants connect and join, divided by their number.
- * The reference, in the same run: the same fan-out (as many clients, as many changes) through
- * bench/bare-socketio.ts, a Socket.IO server with no auth and no persistence that relays a
- * small 'change' to a room; and the ratio of the two p99s.
+ * The reference, in the same run: the same fan-out (as many clients, as many changes, the same
+ * message) through bench/bare-socketio.ts, a Socket.IO server with no auth and no persistence
+ * that relays to a room what its sender sends it: here, the very patch Concerto broadcast for the
+ * last change. The ratio of the two p99s is Concerto's over that reference's. A third fan-out,
+ * the bare server relaying a 27-byte message, shows what the fan-out costs with next to no
+ * payload (its ratio is printed, not the reference: 300 copies of a 400-byte patch take the
+ * clients of this one process about 1 ms more to receive than 300 of 27 bytes, with no server
+ * work at all). The three are interleaved change by change, each going first in turn, so the
+ * machine's passing load falls on all three alike (run one after the other, the ratio of two
+ * maxima of 50 samples swung ±40% from run to run with the machine alone).
  *
  *   npx tsx bench/meeting.ts            300 participants, 50 changes
  *   npx tsx bench/meeting.ts --quick    50 participants, 10 changes
@@ -25,7 +32,7 @@ import { loadavg } from 'node:os';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
 import { cpuProfiler } from './lib/cpu-profile.ts';
 import { collectGarbage, isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
-import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type Store } from './lib/forked-server.ts';
+import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type ForkedServer, type Store } from './lib/forked-server.ts';
 
 const PARTICIPANTS = isQuick ? 50 : 300;
 const CHANGES = isQuick ? 10 : 50;
@@ -54,14 +61,15 @@ async function serve(): Promise<void> {
   // Instrumentation of this process only (the server code is untouched): every statement the
   // services send, with its time, while profiling is on. The services call `db.query` and
   // `db.transaction` on this very object, so wrapping its methods sees them all.
-  const profile = new Map<string, { count: number; ms: number }>();
+  const profile = new Map<string, { count: number; ms: number; max: number }>();
   let profiling = false;
   const record = (sql: string, ms: number) => {
     if (!profiling) return;
     const key = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-    const entry = profile.get(key) ?? { count: 0, ms: 0 };
+    const entry = profile.get(key) ?? { count: 0, ms: 0, max: 0 };
     entry.count++;
     entry.ms += ms;
+    entry.max = Math.max(entry.max, ms);
     profile.set(key, entry);
   };
   // Statements sent together (the state build sends four at once) queue behind each other on
@@ -202,18 +210,19 @@ interface FanOut {
   bytes: number;
 }
 
+const newFanOut = (): FanOut => ({ last: [], first: [], ack: [], bytes: 0 });
+
 /**
- * Runs `count` changes: `send(k)` starts change k; a participant has it when `matches(payload, k)`.
- * Each change waits for every participant before the next starts.
+ * A room of participants that changes are fanned out to, one change at a time: `change(k, send)`
+ * sends change k and resolves once every participant has received a payload that
+ * `matches(payload, k)`; its times go `into` a FanOut (none for warm-up changes).
  */
-async function fanOut(
-  participants: Socket[],
-  event: string,
-  count: number,
-  send: (k: number, acked: () => void) => void,
-  matches: (payload: any, k: number) => boolean
-): Promise<FanOut> {
-  const result: FanOut = { last: [], first: [], ack: [], bytes: 0 };
+interface Room {
+  change(k: number, send: (acked: () => void) => void, into?: FanOut): Promise<void>;
+  close(): void;
+}
+
+function fanOutRoom(participants: Socket[], event: string, matches: (payload: any, k: number) => boolean): Room {
   let current = -1;
   let got = new Uint8Array(participants.length);
   let received = 0;
@@ -229,10 +238,10 @@ async function fanOut(
     socket.on(event, onMessage);
     return () => socket.off(event, onMessage);
   });
-  try {
-    for (let k = 0; k < count; k++) {
-      // The 300 clients live in this one process (on real phones each has its own): its garbage
-      // is collected between changes, so a pause of this harness is not timed as the server's.
+  return {
+    async change(k, send, into) {
+      // The clients of every server live in this one process (on real phones each has its own):
+      // its garbage is collected between changes, so a pause of this harness is not timed as a server's.
       collectGarbage('minor');
       got = new Uint8Array(participants.length);
       received = 0;
@@ -242,43 +251,58 @@ async function fanOut(
       let ackAt = 0;
       current = k;
       const t0 = performance.now();
-      send(k, () => {
-        ackAt = performance.now();
-      });
-      await withTimeout(all, CHANGE_TIMEOUT_MS, `change ${k} (${received}/${participants.length} received)`);
+      try {
+        send(() => {
+          ackAt = performance.now();
+        });
+        await withTimeout(all, CHANGE_TIMEOUT_MS, `change ${k} (${received}/${participants.length} received)`);
+      } finally {
+        current = -1;
+      }
       const lastAt = performance.now();
-      result.last.push(lastAt - t0);
-      result.first.push(firstAt - t0);
-      result.ack.push((ackAt || lastAt) - t0);
+      into?.last.push(lastAt - t0);
+      into?.first.push(firstAt - t0);
+      into?.ack.push((ackAt || lastAt) - t0);
+    },
+    close() {
+      for (const off of listeners) off();
     }
-  } finally {
-    current = -1;
-    for (const off of listeners) off();
-  }
-  return result;
+  };
 }
 
 const fmt = (samples: number[]) => `median ${round(median(samples), 1).toFixed(1).padStart(7)} ms   p99 ${round(percentile(samples, 99), 1).toFixed(1).padStart(7)} ms`;
 
-interface ConcertoRun {
-  fan: FanOut;
+/** Concerto, set up and joined: a live meeting whose current item the secretary changes. */
+interface ConcertoRoom {
+  /** Change n moves the room to item n % ITEMS (consecutive changes move it to another item). */
+  change(n: number, into?: FanOut): Promise<void>;
+  /** The last 'meeting:patch' received: what each participant got for a change of item. */
+  lastPatch(): unknown;
+  server: ForkedServer<Outgoing>;
+  meetingId: string;
   rssBeforeKb: number;
   rssAfterKb: number;
   heapBeforeKb: number;
   heapAfterKb: number;
   gc: boolean;
-  snapshot: { buildMs: number[]; encodeMs: number[]; bytes: number };
-  statePayload: unknown;
-  /** Database statements during the measured changes, the costliest first. */
-  profile: { sql: string; count: number; ms: number }[];
+  close(): Promise<void>;
 }
 
-async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): Promise<ConcertoRun> {
+async function startConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): Promise<ConcertoRoom> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of ['DATABASE_URL', 'REDIS_URL', 'ORIGIN', 'SMTP_URL', 'PORT', 'HOST', 'DATA_DIR']) delete env[key];
   Object.assign(env, store, { LOG_LEVEL: 'warn' });
   const server = await forkServer<Outgoing>(import.meta.url, env);
   const sockets: Socket[] = [];
+  let room: Room | null = null;
+  const close = async () => {
+    room?.close();
+    for (const s of sockets) s.disconnect();
+    await server.request({ type: 'stop' }).catch(() => undefined);
+    const timer = setTimeout(() => server.proc.kill('SIGKILL'), 15_000);
+    await server.exited;
+    clearTimeout(timer);
+  };
   try {
     const url = server.url;
     const t = performance.now();
@@ -326,88 +350,84 @@ async function runConcerto(store: { DATA_DIR: string; DATABASE_URL?: string }): 
     console.log(`  ${PARTICIPANTS} participants connected and joined in ${round((performance.now() - tc) / 1000)} s`);
     const after = await server.request<{ rssKb: number; heapUsedKb: number; gc: boolean }>({ type: 'memory' });
 
-    let statePayload: unknown = null;
+    let patch: unknown = null;
     // Broadcasts are 'meeting:patch' (src/lib/protocol/meeting-patch.ts): a participant has the
     // change when a patch carries the new current item.
-    const matches = (patch: any, k: number) => {
-      if ((patch?.changes?.room ?? patch?.changes?.meeting)?.currentItemId !== items[k % ITEMS]) return false;
-      statePayload = patch;
+    room = fanOutRoom(participants, 'meeting:patch', (p: any, n: number) => {
+      if ((p?.changes?.room ?? p?.changes?.meeting)?.currentItemId !== items[n % ITEMS]) return false;
+      patch = p;
       return true;
-    };
-    const send = (k: number, acked: () => void) => {
-      secretary.emit('meeting:current-item', { meetingId, itemId: items[k % ITEMS] }, (res: { ok: boolean }) => {
-        if (!res.ok) console.error(`  change ${k} refused: ${JSON.stringify(res)}`);
-        acked();
-      });
-    };
-    await fanOut(participants, 'meeting:patch', WARMUP_CHANGES, (k, acked) => send(k + 1, acked), (s, k) => matches(s, k + 1));
-    // Starts on an item other than the one the warm-up left current.
-    await server.request({ type: 'profile', on: true });
-    const fan = await fanOut(participants, 'meeting:patch', CHANGES, (k, acked) => send(k + WARMUP_CHANGES + 1, acked), (s, k) => matches(s, k + WARMUP_CHANGES + 1));
-    const profile = await server.request<{ sql: string; count: number; ms: number }[]>({ type: 'profile', on: false });
-    fan.bytes = Buffer.byteLength(JSON.stringify(statePayload));
-    const snapshot = await server.request<{ buildMs: number[]; encodeMs: number[]; bytes: number }>({ type: 'snapshot', meetingId, runs: 20 });
+    });
+    const changes = room;
     return {
-      fan,
+      change: (n, into) =>
+        changes.change(
+          n,
+          (acked) =>
+            secretary.emit('meeting:current-item', { meetingId, itemId: items[n % ITEMS] }, (res: { ok: boolean }) => {
+              if (!res.ok) console.error(`  change ${n} refused: ${JSON.stringify(res)}`);
+              acked();
+            }),
+          into
+        ),
+      lastPatch: () => patch,
+      server,
+      meetingId,
       rssBeforeKb: before.rssKb,
       rssAfterKb: after.rssKb,
       heapBeforeKb: before.heapUsedKb,
       heapAfterKb: after.heapUsedKb,
       gc: after.gc,
-      snapshot,
-      statePayload,
-      profile
+      close
     };
-  } finally {
-    for (const s of sockets) s.disconnect();
-    await server.request({ type: 'stop' }).catch(() => undefined);
-    const timer = setTimeout(() => server.proc.kill('SIGKILL'), 15_000);
-    await server.exited;
-    clearTimeout(timer);
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 
-interface BareRun {
-  small: FanOut;
-  /** The same fan-out carrying a payload as large as our meeting state. */
-  large: FanOut | null;
+/** The bare Socket.IO server with as many participants in one room; `change(seq, payload)` relays a payload carrying `seq`. */
+interface BareRoom {
+  change(seq: number, payload: object, into?: FanOut): Promise<void>;
   rssBeforeKb: number;
   rssAfterKb: number;
+  close(): Promise<void>;
 }
 
-async function runBare(largePayload: unknown): Promise<BareRun> {
+async function startBare(): Promise<BareRoom> {
   const { child, url } = await startBareChild('bench/bare-socketio.ts', 'the bare server');
   const sockets: Socket[] = [];
+  let room: Room | null = null;
+  const close = async () => {
+    room?.close();
+    for (const s of sockets) s.disconnect();
+    await stopChild(child);
+  };
   try {
-    const room = 'meeting:bench';
+    const name = 'meeting:bench';
     const sender = await connect(url, null);
     sockets.push(sender);
-    await sender.timeout(10_000).emitWithAck('join', room);
+    await sender.timeout(10_000).emitWithAck('join', name);
     const rssBeforeKb = vmRssKb(child.proc.pid!);
     const participants = await pool(Array.from({ length: PARTICIPANTS }), CONNECT_CONCURRENCY, async () => {
       const socket = await connect(url, null);
       sockets.push(socket);
-      await socket.timeout(30_000).emitWithAck('join', room);
+      await socket.timeout(30_000).emitWithAck('join', name);
       return socket;
     });
     await new Promise((r) => setTimeout(r, 200));
     const rssAfterKb = vmRssKb(child.proc.pid!);
-    const send = (payload: (k: number) => unknown) => (k: number, acked: () => void) => sender.emit('change', room, payload(k), acked);
-    const small = (k: number) => ({ itemId: `item-${k % ITEMS}`, seq: k });
-    const isSeq = (p: any, k: number) => p?.seq === k;
-    await fanOut(participants, 'change', WARMUP_CHANGES, send((k) => small(k + 1000)), (p, k) => isSeq(p, k + 1000));
-    const smallRun = await fanOut(participants, 'change', CHANGES, send(small), isSeq);
-    let largeRun: FanOut | null = null;
-    if (largePayload) {
-      const large = (k: number) => ({ ...(largePayload as object), seq: k });
-      largeRun = await fanOut(participants, 'change', CHANGES, send(large), isSeq);
-      largeRun.bytes = Buffer.byteLength(JSON.stringify(large(0)));
-    }
-    smallRun.bytes = Buffer.byteLength(JSON.stringify(small(0)));
-    return { small: smallRun, large: largeRun, rssBeforeKb, rssAfterKb };
-  } finally {
-    for (const s of sockets) s.disconnect();
-    await stopChild(child);
+    room = fanOutRoom(participants, 'change', (p: any, seq: number) => p?.seq === seq);
+    const changes = room;
+    return {
+      change: (seq, payload, into) => changes.change(seq, (acked) => sender.emit('change', name, { ...payload, seq }, acked), into),
+      rssBeforeKb,
+      rssAfterKb,
+      close
+    };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 
@@ -432,64 +452,102 @@ async function main(store: Store): Promise<void> {
   console.log(`Meeting fan-out benchmark: ${PARTICIPANTS} participants, ${CHANGES} changes of the current item (after ${WARMUP_CHANGES} not counted), on ${db}.`);
   console.log(`Load average (1 min) before: ${loadBefore}; other work running at the same time inflates every figure.`);
 
-  console.log('Concerto (auth, persistence, full state to the room):');
-  const ours = await runConcerto(store.env);
-  console.log('Bare Socket.IO (no auth, no persistence, relays a small change):');
-  const bare = await runBare(ours.statePayload);
+  console.log('Concerto (auth, persistence, the patch of each change to the room):');
+  const ours = await startConcerto(store.env);
+  let bare: BareRoom | null = null;
+  try {
+    console.log('Bare Socket.IO (no auth, no persistence, relays what the sender sends):');
+    bare = await startBare();
+    const reference = bare;
+    // Three fan-outs, interleaved change by change (in turn, so none always goes first): the
+    // machine's passing load falls on all three alike, and the ratio compares like with like.
+    //  - ours: the secretary changes the current item in Concerto;
+    //  - same: the bare server relays the very patch Concerto sent for the last change (the same
+    //    fan-out, with no auth and no persistence): the reference of the ratio;
+    //  - small: the bare server relays a 27-byte message (what the fan-out costs with next to no payload).
+    const fans = { ours: newFanOut(), same: newFanOut(), small: newFanOut() };
+    let n = 1;
+    let seq = 0;
+    const steps = {
+      ours: (into?: FanOut) => ours.change(n++, into),
+      same: (into?: FanOut) => reference.change(seq++, ours.lastPatch() as object, into),
+      small: (into?: FanOut) => reference.change(seq++, { itemId: `item-${seq % ITEMS}` }, into)
+    };
+    const order = ['ours', 'same', 'small'] as const;
+    for (let w = 0; w < WARMUP_CHANGES; w++) for (const step of order) await steps[step]();
+    await ours.server.request({ type: 'profile', on: true });
+    for (let k = 0; k < CHANGES; k++) {
+      for (let i = 0; i < order.length; i++) {
+        const step = order[(k + i) % order.length];
+        await steps[step](fans[step]);
+      }
+    }
+    const profile = await ours.server.request<{ sql: string; count: number; ms: number; max: number }[]>({ type: 'profile', on: false });
+    const snapshot = await ours.server.request<{ buildMs: number[]; encodeMs: number[]; bytes: number }>({ type: 'snapshot', meetingId: ours.meetingId, runs: 20 });
+    const patch = ours.lastPatch();
+    fans.ours.bytes = Buffer.byteLength(JSON.stringify(patch));
+    fans.same.bytes = Buffer.byteLength(JSON.stringify({ ...(patch as object), seq: 1 }));
+    fans.small.bytes = Buffer.byteLength(JSON.stringify({ itemId: 'item-1', seq: 1 }));
 
-  const p50 = round(median(ours.fan.last), 1);
-  const p99 = round(percentile(ours.fan.last, 99), 1);
-  const bareP99 = round(percentile(bare.small.last, 99), 1);
-  // RSS moves with PGlite's WASM heap and the allocator, and can even fall after a GC; the JS heap
-  // measured after a GC is what each connection actually holds, so that is the figure reported.
-  const kbPerParticipant = round((ours.heapAfterKb - ours.heapBeforeKb) / PARTICIPANTS, 1);
-  const rssKbPerParticipant = round((ours.rssAfterKb - ours.rssBeforeKb) / PARTICIPANTS, 1);
-  const bareKb = round((bare.rssAfterKb - bare.rssBeforeKb) / PARTICIPANTS, 1);
+    const p50 = round(median(fans.ours.last), 1);
+    const p99 = round(percentile(fans.ours.last, 99), 1);
+    const bareP99 = round(percentile(fans.same.last, 99), 1);
+    const smallP99 = round(percentile(fans.small.last, 99), 1);
+    // RSS moves with PGlite's WASM heap and the allocator, and can even fall after a GC; the JS heap
+    // measured after a GC is what each connection actually holds, so that is the figure reported.
+    const kbPerParticipant = round((ours.heapAfterKb - ours.heapBeforeKb) / PARTICIPANTS, 1);
+    const rssKbPerParticipant = round((ours.rssAfterKb - ours.rssBeforeKb) / PARTICIPANTS, 1);
+    const bareKb = round((bare.rssAfterKb - bare.rssBeforeKb) / PARTICIPANTS, 1);
 
-  console.log(`\nFrom the secretary's emit to the LAST of ${PARTICIPANTS} participants receiving the change (${CHANGES} changes):`);
-  console.log(`  Concerto, 'meeting:patch' (${ours.fan.bytes} bytes)`.padEnd(80) + fmt(ours.fan.last));
-  console.log(`  bare Socket.IO, small 'change' (${bare.small.bytes} bytes)`.padEnd(80) + fmt(bare.small.last));
-  if (bare.large) console.log(`  bare Socket.IO, 'change' as large as our state (${bare.large.bytes} bytes)`.padEnd(80) + fmt(bare.large.last));
-  console.log(`  p99 ratio Concerto / bare: ${round(p99 / bareP99, 2)}` + (bare.large ? `   (against the same payload size: ${round(p99 / percentile(bare.large.last, 99), 2)})` : ''));
-  const slowest = (fan: FanOut) =>
-    fan.last
-      .map((last, k) => ({ k, last, ack: fan.ack[k], first: fan.first[k] }))
-      .sort((a, b) => b.last - a.last)
-      .slice(0, 3)
-      .map((s) => `#${s.k} last ${round(s.last, 1)} ms (ack ${round(s.ack, 1)}, first ${round(s.first, 1)})`)
-      .join('; ');
-  console.log(`  slowest changes, Concerto: ${slowest(ours.fan)}`);
-  console.log(`  slowest changes, bare: ${slowest(bare.small)}`);
-  console.log('Where the time goes (Concerto):');
-  console.log(`  emit to the secretary's ack (validate, lock, write, commit)`.padEnd(80) + fmt(ours.fan.ack));
-  console.log(`  emit to the FIRST participant receiving`.padEnd(80) + fmt(ours.fan.first));
-  console.log(`  server: one state build (meetings.snapshot), measured apart`.padEnd(80) + fmt(ours.snapshot.buildMs));
-  console.log(`  server: JSON encoding of that state`.padEnd(80) + fmt(ours.snapshot.encodeMs));
-  console.log(`  bare, emit to the FIRST participant receiving`.padEnd(80) + fmt(bare.small.first));
-  if (bare.large) console.log(`  bare, as large as our state: emit to the FIRST participant receiving`.padEnd(80) + fmt(bare.large.first));
-  console.log(`  this process: JSON.parse of one state × ${PARTICIPANTS} (every client parses its copy here)`.padEnd(80) + fmt(clientParseMs(ours.statePayload)));
-  const busy = ours.profile.find((p) => p.sql.startsWith('(database busy'))?.ms ?? NaN;
-  const statements = ours.profile.filter((p) => !p.sql.startsWith('(')).reduce((n, p) => n + p.count, 0);
-  console.log(`Database per change on the server: busy ${round(busy / CHANGES, 1)} ms, ${round(statements / CHANGES, 1)} statements; by statement (times include waiting behind statements sent at the same time):`);
-  for (const p of ours.profile.filter((e) => !e.sql.startsWith('(database busy') && !e.sql.startsWith('(garbage')).slice(0, 12)) {
-    console.log(`  ${round(p.ms / CHANGES, 2).toFixed(2).padStart(7)} ms/change  ${String(round(p.count / CHANGES, 1)).padStart(4)}×  ${p.sql}`);
+    console.log(`\nFrom the sender's emit to the LAST of ${PARTICIPANTS} participants receiving the change (${CHANGES} changes each, interleaved):`);
+    console.log(`  Concerto, 'meeting:patch' (${fans.ours.bytes} bytes)`.padEnd(80) + fmt(fans.ours.last));
+    console.log(`  bare Socket.IO relaying the same patch (${fans.same.bytes} bytes)`.padEnd(80) + fmt(fans.same.last));
+    console.log(`  bare Socket.IO relaying a small message (${fans.small.bytes} bytes)`.padEnd(80) + fmt(fans.small.last));
+    console.log(`  p99 ratio Concerto / bare with the same patch: ${round(p99 / bareP99, 2)}   (against the small message: ${round(p99 / smallP99, 2)})`);
+    const slowest = (fan: FanOut) =>
+      fan.last
+        .map((last, k) => ({ k, last, ack: fan.ack[k], first: fan.first[k] }))
+        .sort((a, b) => b.last - a.last)
+        .slice(0, 3)
+        .map((s) => `#${s.k} last ${round(s.last, 1)} ms (ack ${round(s.ack, 1)}, first ${round(s.first, 1)})`)
+        .join('; ');
+    console.log(`  slowest changes, Concerto: ${slowest(fans.ours)}`);
+    console.log(`  slowest changes, bare with the same patch: ${slowest(fans.same)}`);
+    console.log(`  slowest changes, bare with the small message: ${slowest(fans.small)}`);
+    console.log('Where the time goes:');
+    console.log(`  Concerto: emit to the secretary's ack (validate, write, commit, broadcast)`.padEnd(80) + fmt(fans.ours.ack));
+    console.log(`  Concerto: emit to the FIRST participant receiving`.padEnd(80) + fmt(fans.ours.first));
+    console.log(`  bare, the same patch: emit to the FIRST participant receiving`.padEnd(80) + fmt(fans.same.first));
+    console.log(`  bare, the small message: emit to the FIRST participant receiving`.padEnd(80) + fmt(fans.small.first));
+    console.log(`  Concerto server: one full state build (meetings.snapshot, sent on join), measured apart`.padEnd(80) + fmt(snapshot.buildMs));
+    console.log(`  Concerto server: JSON encoding of that state (${snapshot.bytes} bytes)`.padEnd(80) + fmt(snapshot.encodeMs));
+    console.log(`  this process: JSON.parse of one patch × ${PARTICIPANTS} (every client parses its copy here)`.padEnd(80) + fmt(clientParseMs(patch)));
+    const busy = profile.find((p) => p.sql.startsWith('(database busy'))?.ms ?? NaN;
+    const statements = profile.filter((p) => !p.sql.startsWith('(')).reduce((c, p) => c + p.count, 0);
+    console.log(`Database per change on the server: busy ${round(busy / CHANGES, 1)} ms, ${round(statements / CHANGES, 1)} statements; by statement (times include waiting behind statements sent at the same time):`);
+    for (const p of profile.filter((e) => !e.sql.startsWith('(database busy') && !e.sql.startsWith('(garbage')).slice(0, 12)) {
+      console.log(`  ${round(p.ms / CHANGES, 2).toFixed(2).padStart(7)} ms/change (slowest ${round(p.max, 1)} ms)  ${String(round(p.count / CHANGES, 1)).padStart(4)}×  ${p.sql}`);
+    }
+    const gcs = profile.filter((p) => p.sql.startsWith('(garbage collection'));
+    console.log(`Server garbage collection during the measured changes: ${gcs.map((g) => `${g.sql.slice(21, -1)} ${g.count}× ${round(g.ms, 1)} ms in all`).join(', ') || 'none'}`);
+    console.log('Server memory per connected participant:');
+    console.log(`  Concerto: ${kbPerParticipant} KB of JS heap (${ours.heapBeforeKb} → ${ours.heapAfterKb} KB${ours.gc ? ', after a GC' : ', no GC available'}); RSS ${rssKbPerParticipant} KB (${ours.rssBeforeKb} → ${ours.rssAfterKb} KB)`);
+    console.log(`  bare Socket.IO: ${bareKb} KB of RSS (${bare.rssBeforeKb} → ${bare.rssAfterKb} KB, no GC)`);
+    console.log(`Load average (1 min) after: ${round(loadavg()[0], 2)}`);
+
+    printJsonLine({
+      participants: PARTICIPANTS,
+      changes: CHANGES,
+      p50_ms: p50,
+      p99_ms: p99,
+      bare_p99_ms: bareP99,
+      p99_ratio: round(p99 / bareP99, 2),
+      kb_per_participant: kbPerParticipant
+    });
+  } finally {
+    await bare?.close();
+    await ours.close();
   }
-  const gcs = ours.profile.filter((p) => p.sql.startsWith('(garbage collection'));
-  console.log(`Server garbage collection during the ${CHANGES} changes: ${gcs.map((g) => `${g.sql.slice(21, -1)} ${g.count}× ${round(g.ms, 1)} ms in all`).join(', ') || 'none'}`);
-  console.log('Server memory per connected participant (VmRSS delta / participants):');
-  console.log(`  Concerto: ${kbPerParticipant} KB of JS heap (${ours.heapBeforeKb} → ${ours.heapAfterKb} KB${ours.gc ? ', after a GC' : ', no GC available'}); RSS ${rssKbPerParticipant} KB (${ours.rssBeforeKb} → ${ours.rssAfterKb} KB)`);
-  console.log(`  bare Socket.IO: ${bareKb} KB (${bare.rssBeforeKb} → ${bare.rssAfterKb} KB, no GC)`);
-  console.log(`Load average (1 min) after: ${round(loadavg()[0], 2)}`);
-
-  printJsonLine({
-    participants: PARTICIPANTS,
-    changes: CHANGES,
-    p50_ms: p50,
-    p99_ms: p99,
-    bare_p99_ms: bareP99,
-    p99_ratio: round(p99 / bareP99, 2),
-    kb_per_participant: kbPerParticipant
-  });
 }
 
 if (process.argv.includes('--serve')) {
