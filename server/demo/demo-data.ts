@@ -123,3 +123,57 @@ export const DEMO_BODIES: readonly DemoBody[] = [
     ]
   }
 ];
+
+export interface DemoMeeting {
+  body: string;
+  /** Convened by this person (the body's secretary), through the meeting service. */
+  convenedBy: string;
+  title: string;
+  /** Days from the seeding day; at 14:00. */
+  inDays: number;
+  place: string;
+  items: { title: string; kind: 'information' | 'consultation' | 'decision'; plannedMinutes: number; presenter: string; description: string }[];
+}
+
+/**
+ * The CCL's next meeting, convened, its agenda drawn from the seed CCL of June (a propane supply
+ * contract put to the council for an opinion, an information point on energy ratings).
+ */
+export const DEMO_MEETING: DemoMeeting = {
+  body: 'ccl',
+  convenedBy: 'secretary',
+  title: 'Conseil de concertation locative',
+  inDays: 14,
+  place: "Siège de l'office, salle du conseil",
+  items: [
+    {
+      title: 'Approbation du compte rendu de la séance précédente',
+      kind: 'decision',
+      plannedMinutes: 5,
+      presenter: 'Présidence',
+      description: 'Le compte rendu a été envoyé avec la convocation.'
+    },
+    {
+      title: 'Renouvellement du marché de fourniture de gaz propane',
+      kind: 'consultation',
+      plannedMinutes: 30,
+      presenter: 'Service Patrimoine & Cadre de vie',
+      description:
+        "Quatre résidences chauffées au propane (22 logements). Marché de 4 ans, deux offres reçues, analyse prix (80 %) et technique (20 %). Le CCL rend un avis avant l'attribution."
+    },
+    {
+      title: 'Point information : diagnostics de performance énergétique (DPE)',
+      kind: 'information',
+      plannedMinutes: 20,
+      presenter: 'Service Patrimoine & Cadre de vie',
+      description: 'Classement du patrimoine, logements classés F et G, calendrier des travaux.'
+    },
+    {
+      title: 'Questions diverses',
+      kind: 'information',
+      plannedMinutes: 15,
+      presenter: '',
+      description: ''
+    }
+  ]
+};

@@ -1,12 +1,17 @@
+import pino from 'pino';
 import type { Db, Queryable } from '../db/db.ts';
+import { AccessService } from '../access.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { addMembershipSchema } from '../people/people.schemas.ts';
 import type { Bilingual } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { MeetingService } from '../meetings/meetings.service.ts';
 import {
   DEMO_BODIES,
   DEMO_EMAIL_DOMAIN,
+  DEMO_MEETING,
   DEMO_ORG_NAME,
   DEMO_ORG_SLUG,
   DEMO_PASSWORD,
@@ -38,9 +43,16 @@ export const demoLogins = (): DemoLogin[] =>
  * Seeds the demo organisation in one transaction: all of it or none of it. Idempotent: when
  * the organisation exists it is left alone, unless `force`, which deletes that organisation
  * (and the demo accounts that belong to it only) and creates it again. No other
- * organisation is touched.
+ * organisation is touched. Then its secretary convenes the CCL's next meeting through the
+ * meeting service (DEMO_MEETING), so it holds what the app itself would have written.
  */
 export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<DemoSeedResult> {
+  const result = await seedOrganisation(db, opts);
+  if (result.status !== 'skipped') await conveneDemoMeeting(db, result.organisation.id);
+  return result;
+}
+
+async function seedOrganisation(db: Db, opts: { force?: boolean }): Promise<DemoSeedResult> {
   const existing = await findDemoOrg(db);
   if (existing && !opts.force) return { status: 'skipped', organisation: existing, logins: demoLogins() };
 
@@ -98,6 +110,24 @@ export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<
     await recordAudit(tx, { organisationId: org.id, actorUserId: adminUserId, action: 'demo.seeded', data: { force: !!opts.force } });
     return { status: current ? 'recreated' : 'created', organisation: org, logins: demoLogins() };
   });
+}
+
+/** The demo meeting, as its secretary would make it in the app: created, its agenda written, convened. */
+async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void> {
+  const convener = DEMO_PEOPLE.find((p) => p.key === DEMO_MEETING.convenedBy)!;
+  const bodyName = DEMO_BODIES.find((b) => b.key === DEMO_MEETING.body)!.name;
+  const [row] = await db.query<{ user_id: string; body_id: string }>(
+    `select p.user_id, b.id as body_id from people p join bodies b on b.organisation_id = p.organisation_id
+      where p.organisation_id = $1 and p.email = $2 and b.name = $3`,
+    [organisationId, demoEmail(convener.fullName), bodyName]
+  );
+  const actor = { id: row.user_id, email: demoEmail(convener.fullName), displayName: convener.fullName, locale: 'fr' as const, isPlatformAdmin: false };
+  const logger = pino({ level: 'silent' });
+  const meetings = new MeetingService(db, new AccessService(db), await createMailer(null, 'concerto@localhost', logger), logger);
+  const day = new Date(Date.now() + DEMO_MEETING.inDays * 86_400_000).toISOString().slice(0, 10);
+  const meeting = await meetings.create(actor, row.body_id, { title: DEMO_MEETING.title, startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
+  for (const item of DEMO_MEETING.items) await meetings.addItem(actor, meeting.id, item);
+  await meetings.transition(actor, meeting.id, { to: 'convened' });
 }
 
 async function findDemoOrg(q: Queryable) {

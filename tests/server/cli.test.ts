@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from '../../server/cli/args.ts';
 import type { CliCommand } from '../../server/cli/command.ts';
 import { commands } from '../../server/cli/commands.ts';
 import { runCli } from '../../server/cli/run-cli.ts';
-import { DEMO_BODIES, DEMO_ORG_SLUG, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
+import { DEMO_BODIES, DEMO_MEETING, DEMO_ORG_SLUG, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
 import { seedDemo } from '../../server/demo/demo-seed.ts';
 import { bi } from '../../server/shared/app-error.ts';
 import { api, repoRoot, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -256,6 +256,34 @@ describe('CLI on a real PGlite data directory', () => {
     const bodies = await api(server.url).get(`/organisations/${await demoOrgId()}/bodies`, { headers: { authorization: `Bearer ${login.json.token}` } });
     expect(bodies.status).toBe(200);
     expect(bodies.json.bodies).toHaveLength(DEMO_BODIES.length);
+  });
+
+  it("convenes the CCL's next meeting with its agenda, as its secretary would in the app, and a tenant representative sees it", async () => {
+    const db = server.concerto.services.db;
+    const orgId = await demoOrgId();
+    const tenant = DEMO_PEOPLE.find((p) => p.key === 'cnl1')!;
+    const login = await api(server.url).post('/auth/login', { email: demoEmail(tenant.fullName), password: DEMO_PASSWORD });
+    const auth = { headers: { authorization: `Bearer ${login.json.token}` } };
+    const [ccl] = await db.query<{ id: string }>("select id from bodies where organisation_id = $1 and kind = 'ccl'", [orgId]);
+    const list = await api(server.url).get(`/bodies/${ccl.id}/meetings`, auth);
+    expect(list.status).toBe(200);
+    expect(list.json.meetings).toHaveLength(1);
+    expect(list.json.meetings[0]).toMatchObject({ title: DEMO_MEETING.title, status: 'convened', place: DEMO_MEETING.place });
+    expect(Date.parse(list.json.meetings[0].startsAt)).toBeGreaterThan(Date.now());
+
+    const state = await api(server.url).get(`/meetings/${list.json.meetings[0].id}/state`, auth);
+    expect(state.status).toBe(200);
+    expect(state.json.state.agenda.map((i: { title: string; kind: string; plannedMinutes: number }) => [i.title, i.kind, i.plannedMinutes])).toEqual(
+      DEMO_MEETING.items.map((i) => [i.title, i.kind, i.plannedMinutes])
+    );
+    // The same record as a meeting convened in the app: its transition, by the secretary, and its event log.
+    const [convened] = await db.query<{ from_status: string; to_status: string; by: string }>(
+      `select t.from_status, t.to_status, u.display_name as by from meeting_transitions t join users u on u.id = t.actor_user_id where t.meeting_id = $1`,
+      [list.json.meetings[0].id]
+    );
+    expect(convened).toEqual({ from_status: 'draft', to_status: 'convened', by: DEMO_PEOPLE.find((p) => p.key === 'secretary')!.fullName });
+    const events = await db.query<{ type: string }>('select type from meeting_events where meeting_id = $1 order by id', [list.json.meetings[0].id]);
+    expect(events.map((e) => e.type)).toEqual(['meeting.created', ...DEMO_MEETING.items.map(() => 'agenda.added'), 'meeting.status']);
   });
 
   it('seed-demo a second time duplicates nothing', async () => {
