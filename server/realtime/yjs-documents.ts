@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import { policy } from '../auth/policy.ts';
 import type { Services } from '../services.ts';
 import type { RequestIdentity } from '../http/request-auth.ts';
-import type { YjsAuthResult } from '../yjs/yjs-server.ts';
+import type { YjsAuthResult, YjsEditGuard } from '../yjs/yjs-server.ts';
 import { minutesDocumentAuthorizer } from '../minutes/minutes.documents.ts';
+import { lockedRoundsContent, restoreLockedRounds, type LockedRoundsContent } from '../../src/lib/workshops/tablecloth.ts';
 
 /**
  * Which co-edited documents exist and who may open them. A document name is
@@ -39,7 +40,7 @@ export class YjsDocumentRegistry {
       if (part !== undefined) return { ok: false, reason: 'notFound' };
       const res = await services.workshops.tableclothAccess({ user: identity.user, guest: identity.user ? null : identity.guest }, tableId);
       if (res === 'notFound' || res === 'forbidden') return { ok: false, reason: res };
-      return { ok: true, access: res.access, principal: { id: res.id, name: res.name } };
+      return { ok: true, access: res.access, principal: { id: res.id, name: res.name }, guard: tableclothGuard(res.lockedRounds) };
     });
     // A body's co-written text (issue 6): members edit while it is a draft or in review, the rest
     // of the organisation reads; read-only for everyone once adopted (server/charters/charter-policy.ts).
@@ -60,5 +61,14 @@ export class YjsDocumentRegistry {
     if (!m || !authorizer) return { ok: false, reason: 'notFound' };
     // Guests reach only what a kind's authorizer explicitly allows them.
     return authorizer(identity, m[2], m[3]);
+  };
+}
+
+/** A tablecloth's locked rounds stay as they were, whatever an editor sends (none locked: no guard). */
+export function tableclothGuard(lockedRounds: number[]): YjsEditGuard | undefined {
+  if (lockedRounds.length === 0) return undefined;
+  return {
+    snapshot: (doc) => lockedRoundsContent(doc, lockedRounds),
+    restore: (doc, before) => restoreLockedRounds(doc, lockedRounds, before as LockedRoundsContent)
   };
 }

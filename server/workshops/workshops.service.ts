@@ -795,7 +795,10 @@ export class WorkshopService {
   }
 
   /** Who may open the tablecloth `tablecloth:<tableId>` and how. */
-  async tableclothAccess(who: WorkshopAsker, tableId: string): Promise<{ access: 'edit' | 'read'; name: string; id: string } | 'notFound' | 'forbidden'> {
+  async tableclothAccess(
+    who: WorkshopAsker,
+    tableId: string
+  ): Promise<{ access: 'edit' | 'read'; name: string; id: string; lockedRounds: number[] } | 'notFound' | 'forbidden'> {
     if (!isUuid(tableId)) return 'notFound';
     const rows = await this.db.query<{ workshop_id: string }>('select workshop_id from workshop_tables where id = $1', [tableId]);
     if (!rows[0]) return 'notFound';
@@ -804,14 +807,14 @@ export class WorkshopService {
       const caps = this.capabilitiesOf(r);
       const id = who.user?.id ?? who.guest!.id;
       const name = who.user?.displayName ?? who.guest!.displayName;
-      // Once the host has locked the round under way, connections opened afterwards only read
-      // (connections already open keep writing: the Yjs server decides access when a connection opens).
-      let edit = caps.edit;
-      if (edit && r.w.status === 'live') {
-        const locked = await this.db.query('select 1 from workshop_round_locks where table_id = $1 and round = $2', [tableId, r.w.current_round]);
-        if (locked.length) edit = false;
-      }
-      return { access: edit ? 'edit' : 'read', id, name };
+      // Once the host has locked the round under way, the tablecloth only reads; the locked
+      // rounds before it stay as they are whatever an editor sends (the Yjs server puts them back,
+      // see tableclothGuard). A lock reconnects the open connections, so it applies to them too.
+      const lockedRounds = caps.edit
+        ? (await this.db.query<{ round: number }>('select round from workshop_round_locks where table_id = $1 order by round', [tableId])).map((l) => Number(l.round))
+        : [];
+      const edit = caps.edit && !(r.w.status === 'live' && lockedRounds.includes(r.w.current_round));
+      return { access: edit ? 'edit' : 'read', id, name, lockedRounds };
     } catch (err) {
       if (err instanceof AppError) return err.code === 'not_found' ? 'forbidden' : 'forbidden';
       throw err;

@@ -124,6 +124,15 @@ export class YjsDocument {
     Y.applyUpdate(this.ydoc, update, SERVER_ORIGIN);
   }
 
+  /** Runs `fn` as one server transaction: what it changes is persisted and relayed like `applyServerUpdate`. */
+  serverEdit<T>(fn: (ydoc: Y.Doc) => T): T {
+    let out!: T;
+    this.ydoc.transact(() => {
+      out = fn(this.ydoc);
+    }, SERVER_ORIGIN);
+    return out;
+  }
+
   applyClientAwareness(update: Uint8Array, from: YjsPeer): void {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, update, from);
   }

@@ -22,8 +22,21 @@ import { BadMessageError, decodeMessage, encodeSyncStep1, encodeSyncStep2 } from
  * };
  */
 export type YjsAuthResult =
-  | { ok: true; access: 'edit' | 'read'; principal: { id: string; name: string } }
+  | { ok: true; access: 'edit' | 'read'; principal: { id: string; name: string }; guard?: YjsEditGuard }
   | { ok: false; reason: 'unauthorised' | 'forbidden' | 'notFound' };
+
+/**
+ * Parts of a document an editor's connection may not change (e.g. the rounds of a world-café
+ * tablecloth that its host locked). Around each update from that connection, `snapshot` reads
+ * what is protected before the update is applied and `restore` puts it back afterwards, in a
+ * server transaction that every client receives and the log keeps. An update cannot simply be
+ * dropped: the same client's later updates build on it, and would never apply.
+ */
+export interface YjsEditGuard {
+  snapshot(doc: Y.Doc): unknown;
+  /** Puts back what changed since `before`; answers whether anything had to be. */
+  restore(doc: Y.Doc, before: unknown): boolean;
+}
 
 export interface YjsServerOptions {
   db: Db;
@@ -87,7 +100,8 @@ class Connection implements YjsPeer {
     readonly ws: WebSocket,
     readonly doc: YjsDocument,
     readonly access: 'edit' | 'read',
-    readonly log: pino.Logger
+    readonly log: pino.Logger,
+    readonly guard: YjsEditGuard | undefined
   ) {}
 
   send(message: Uint8Array): void {
@@ -183,7 +197,7 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
           log.info({ doc: docName, reason: auth.reason }, 'refused a Yjs connection');
           return ws.close(code.code, code.reason);
         }
-        accept(ws, docName, auth.access, auth.principal);
+        accept(ws, docName, auth.access, auth.principal, auth.guard);
       });
     })().catch((err: unknown) => {
       log.error({ err, doc: docName }, 'Yjs upgrade failed');
@@ -222,9 +236,9 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
     }
   }
 
-  function accept(ws: WebSocket, docName: string, access: 'edit' | 'read', principal: { id: string; name: string }): void {
+  function accept(ws: WebSocket, docName: string, access: 'edit' | 'read', principal: { id: string; name: string }, guard?: YjsEditGuard): void {
     const doc = openDocument(docName);
-    const conn = new Connection(ws, doc, access, log.child({ doc: docName, principal: principal.id, access }));
+    const conn = new Connection(ws, doc, access, log.child({ doc: docName, principal: principal.id, access }), guard);
     connections.add(conn);
     doc.connections.add(conn);
     reportOversizeAsTooLarge(ws);
@@ -275,7 +289,14 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
             conn.log[level]({ kind: message.kind }, 'ignored a write from a read-only connection');
             break;
           }
-          doc.applyClientUpdate(message.update, conn);
+          if (conn.guard) {
+            const { guard } = conn;
+            const before = guard.snapshot(doc.ydoc);
+            doc.applyClientUpdate(message.update, conn);
+            if (doc.serverEdit((ydoc) => guard.restore(ydoc, before))) conn.log.warn({ kind: message.kind }, 'put back what a write changed in a protected part');
+          } else {
+            doc.applyClientUpdate(message.update, conn);
+          }
           break;
         case 'awareness':
           doc.applyClientAwareness(message.update, conn);

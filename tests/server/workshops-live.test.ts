@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { Db } from '../../server/db/db.ts';
 import type { WorkshopCapabilities, WorkshopState } from '../../src/lib/workshops/workshop-state.ts';
 import { tableFor } from '../../src/lib/workshops/workshop-state.ts';
-import { addNote, readNotes, summaryText } from '../../src/lib/workshops/tablecloth.ts';
+import { addNote, notesArray, readNotes, readSummaries, removeNote, setText, summaryText } from '../../src/lib/workshops/tablecloth.ts';
 import type { Ack } from '../../src/lib/protocol/result.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
 import { addParticipant, type Participant } from '../helpers/meeting-fixtures.ts';
@@ -397,5 +398,53 @@ describe('workshops: tablecloths', () => {
     // Give the refused update a bounded chance to (wrongly) arrive.
     await expect(waitFor(() => readNotes(fresh.ydoc).length > 1, { timeoutMs: 500 })).rejects.toThrow();
     expect(readNotes(fresh.ydoc)).toHaveLength(1);
+  });
+
+  it('keeps a locked earlier round as it was: what an editor changes in its notes or summary is put back for everyone, and the next round is written', async () => {
+    const { workshopId, tables } = await prepare('Atelier verrou');
+    const f = api(server.url, facilitator.cookie);
+    await f.post(`/workshops/${workshopId}/control`, { action: 'start' });
+    const docName = `tablecloth:${tables[0]}`;
+    const host = yjsClient(server.url, docName, { cookie: members[0].cookie });
+    docs.push(host);
+    await waitFor(() => expect(host.provider.synced).toBe(true));
+    addNote(host.ydoc, { text: 'Des rampes aux entrées', authorName: 'Paul', round: 1, id: 'round1-a' });
+    addNote(host.ydoc, { text: 'Un éclairage des halls', authorName: 'Paul', round: 1, id: 'round1-b' });
+    summaryText(host.ydoc, 1).insert(0, 'Accès et éclairage d’abord');
+    const round1 = { notes: readNotes(host.ydoc), summaries: readSummaries(host.ydoc) };
+    // Round 2 begins, then the host locks round 1 on their table.
+    expect((await f.post(`/workshops/${workshopId}/control`, { action: 'next' })).status).toBe(200);
+    expect((await api(server.url, members[0].cookie).post(`/workshops/${workshopId}/locks`, { tableId: tables[0], round: 1 })).status).toBe(204);
+
+    // A participant of round 2 opens the tablecloth (it edits: round 2 is not locked) and, as a
+    // tampering client would, rewrites, moves and deletes round-1 notes, adds one to round 1 and
+    // rewrites its summary; and writes a note and a summary for round 2, as anyone may.
+    const editor = yjsClient(server.url, docName, { cookie: members[1].cookie });
+    docs.push(editor);
+    await waitFor(() => expect(editor.provider.synced && readNotes(editor.ydoc).length === 2).toBe(true));
+    notesArray(editor.ydoc).get(0).set('text', 'Réécrit après le verrou');
+    notesArray(editor.ydoc).get(1).set('round', 2);
+    removeNote(editor.ydoc, 'round1-a');
+    addNote(editor.ydoc, { text: 'Glissé dans le tour 1', authorName: 'Rose', round: 1, id: 'late' });
+    setText(summaryText(editor.ydoc, 1), 'Autre synthèse');
+    addNote(editor.ydoc, { text: 'Un banc à chaque palier', authorName: 'Rose', round: 2, id: 'round2-a' });
+    summaryText(editor.ydoc, 2).insert(0, 'Des bancs');
+
+    const byId = <T extends { id: string }>(notes: T[]) => [...notes].sort((a, b) => a.id.localeCompare(b.id));
+    const expected = byId([...round1.notes, { ...round1.notes[0], id: 'round2-a', text: 'Un banc à chaque palier', authorName: 'Rose', round: 2, createdAt: expect.any(String) }]);
+    // Everyone converges on round 1 as it was locked, with round 2's writing: the editor itself,
+    // the host (open before the lock, reconnected), and a fresh reader of what the server keeps.
+    const reader = yjsClient(server.url, docName, { cookie: facilitator.cookie });
+    docs.push(reader);
+    for (const client of [editor, host, reader]) {
+      await waitFor(() => {
+        expect(byId(readNotes(client.ydoc))).toEqual(expected);
+        expect(readSummaries(client.ydoc)).toEqual({ ...round1.summaries, 2: 'Des bancs' });
+      });
+    }
+    // Stored: the document read back from the server (memory, then its log) is the same.
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, await server.concerto.services.documents.read(docName));
+    expect(byId(readNotes(copy))).toEqual(expected);
   });
 });

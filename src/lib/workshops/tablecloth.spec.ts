@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addNote, gridCell, readGrid, readNotes, readSummaries, removeNote, setText, summaryText } from './tablecloth.ts';
+import { addNote, gridCell, lockedRoundsContent, notesArray, readGrid, readNotes, readSummaries, removeNote, restoreLockedRounds, setText, summariesMap, summaryText } from './tablecloth.ts';
 
 describe('tablecloth document (contract shared with the harvest)', () => {
   it('stores notes as maps with id, text, author or null, colour, round and ISO date', () => {
@@ -38,5 +38,47 @@ describe('tablecloth document (contract shared with the harvest)', () => {
     Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
     expect(summaryText(a, 1).toString()).toBe('Accès, éclairage des halls');
     expect(summaryText(b, 1).toString()).toBe(summaryText(a, 1).toString());
+  });
+
+  it('puts locked rounds back after an edit that changed them, and leaves the other rounds alone', () => {
+    const doc = new Y.Doc();
+    const at = new Date('2026-03-01T10:00:00Z');
+    addNote(doc, { text: 'Des rampes', authorName: 'Rose', colour: 'blue', round: 1, now: at, id: 'r1a' });
+    addNote(doc, { text: 'Un ascenseur', authorName: null, round: 1, now: at, id: 'r1b' });
+    addNote(doc, { text: 'Des bancs', authorName: 'Louis', round: 2, now: at, id: 'r2a' });
+    summaryText(doc, 1).insert(0, 'Accès d’abord');
+    const lockedRounds = [1];
+    const before = lockedRoundsContent(doc, lockedRounds);
+    const expected = { notes: readNotes(doc), summaries: readSummaries(doc) };
+
+    // Nothing touched the locked round: nothing to put back.
+    addNote(doc, { text: 'Une navette', authorName: 'Louis', round: 2, now: at, id: 'r2b' });
+    expect(restoreLockedRounds(doc, lockedRounds, before)).toBe(false);
+    expected.notes.push(readNotes(doc)[3]);
+
+    // A tampering client edits a locked note, moves another out of its round, deletes one, adds a
+    // note to the locked round, rewrites its summary and writes a summary for round 2.
+    doc.transact(() => {
+      notesArray(doc).get(0).set('text', 'Réécrit');
+      notesArray(doc).get(0).set('extra', true);
+      notesArray(doc).get(1).set('round', 2);
+    });
+    removeNote(doc, 'r1a');
+    addNote(doc, { text: 'Ajouté après le verrou', authorName: 'Rose', round: 1, id: 'late' });
+    setText(summaryText(doc, 1), 'Autre chose');
+    summaryText(doc, 2).insert(0, 'Tour 2');
+    notesArray(doc).get(1).set('text', 'Des bancs à l’ombre'); // round 2: allowed
+
+    expect(restoreLockedRounds(doc, lockedRounds, before)).toBe(true);
+    const byId = (notes: { id: string }[]) => [...notes].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(readNotes(doc))).toEqual(byId(expected.notes.map((n) => (n.id === 'r2a' ? { ...n, text: 'Des bancs à l’ombre' } : n))));
+    expect(readSummaries(doc)).toEqual({ ...expected.summaries, 2: 'Tour 2' });
+    expect(notesArray(doc).toArray().every((m) => !m.has('extra'))).toBe(true);
+
+    // A summary of a locked round that did not exist goes again.
+    const none = lockedRoundsContent(doc, [3]);
+    summaryText(doc, 3).insert(0, 'Tour 3');
+    expect(restoreLockedRounds(doc, [3], none)).toBe(true);
+    expect(summariesMap(doc).has('3')).toBe(false);
   });
 });

@@ -18,7 +18,8 @@ import * as Y from 'yjs';
  *   the host's summary of that round.
  *
  * Locking a round is NOT in the document: it is a row in Postgres (`workshop_round_locks`), read by
- * the server and the UI; a locked round's notes are shown read-only.
+ * the server and the UI; a locked round's notes are shown read-only, and the Yjs server puts them
+ * (and the round's summary) back if an editor changes them anyway (`restoreLockedRounds`).
  */
 export const NOTE_COLOURS = ['yellow', 'blue', 'green', 'pink', 'orange'] as const;
 export type NoteColour = (typeof NOTE_COLOURS)[number];
@@ -165,4 +166,89 @@ export function setText(t: Y.Text, value: string): void {
   };
   if (doc) doc.transact(apply);
   else apply();
+}
+
+/** What the locked rounds of a tablecloth hold: their notes (fields by id) and the host's summaries. */
+export interface LockedRoundsContent {
+  notes: Map<string, Record<string, unknown>>;
+  /** Summary text per locked round; null when that round has none. */
+  summaries: Map<string, string | null>;
+}
+
+/** Reads what `rounds` (locked) hold, to put it back with `restoreLockedRounds` if an edit changes it. */
+export function lockedRoundsContent(doc: Y.Doc, rounds: readonly number[]): LockedRoundsContent {
+  const locked = new Set(rounds);
+  const notes = new Map<string, Record<string, unknown>>();
+  for (const m of notesArray(doc).toArray()) {
+    if (locked.has(Number(m.get('round')))) notes.set(String(m.get('id')), m.toJSON());
+  }
+  const summaries = new Map<string, string | null>();
+  for (const r of locked) summaries.set(String(r), summariesMap(doc).get(String(r))?.toString() ?? null);
+  return { notes, summaries };
+}
+
+/**
+ * Puts the locked rounds back as they were in `before` (the server runs it after each edit from a
+ * connection to a tablecloth with locked rounds, as one server transaction everyone receives): a
+ * note of such a round that was changed gets its fields back, one that was deleted comes back (at
+ * the end), a note added to such a round (or moved into it) goes, and a summary gets its text
+ * back. Notes of other rounds, the grid and other summaries are left alone. Answers whether
+ * anything had to be put back.
+ */
+export function restoreLockedRounds(doc: Y.Doc, rounds: readonly number[], before: LockedRoundsContent): boolean {
+  const locked = new Set(rounds);
+  let changed = false;
+  doc.transact(() => {
+    const notes = notesArray(doc);
+    const seen = new Set<string>();
+    for (let i = notes.length - 1; i >= 0; i--) {
+      const m = notes.get(i);
+      const id = String(m.get('id'));
+      const was = before.notes.get(id);
+      if (!was || seen.has(id)) {
+        if (was || locked.has(Number(m.get('round')))) {
+          notes.delete(i, 1);
+          changed = true;
+        }
+        continue;
+      }
+      seen.add(id);
+      for (const [k, v] of Object.entries(was)) {
+        if (m.get(k) !== v) {
+          m.set(k, v);
+          changed = true;
+        }
+      }
+      for (const k of [...m.keys()]) {
+        if (!(k in was)) {
+          m.delete(k);
+          changed = true;
+        }
+      }
+    }
+    for (const [id, was] of before.notes) {
+      if (seen.has(id)) continue;
+      const m = new Y.Map<unknown>();
+      for (const [k, v] of Object.entries(was)) m.set(k, v);
+      notes.push([m]);
+      changed = true;
+    }
+    const summaries = summariesMap(doc);
+    for (const [round, text] of before.summaries) {
+      const now = summaries.get(round);
+      if (text === null) {
+        if (now !== undefined) {
+          summaries.delete(round);
+          changed = true;
+        }
+      } else if (!now) {
+        summaries.set(round, new Y.Text(text));
+        changed = true;
+      } else if (now.toString() !== text) {
+        setText(now, text);
+        changed = true;
+      }
+    }
+  });
+  return changed;
 }
