@@ -30,6 +30,7 @@
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import { io as connectSocketIo, type Socket } from 'socket.io-client';
+import { preparedName } from '../server/db/db.ts';
 import { cpuProfiler } from './lib/cpu-profile.ts';
 import { collectGarbage, isQuick, median, percentile, printJsonLine, round, stopChild } from './lib/bench-kit.ts';
 import { answerRequests, settledMemory, startConcertoHere, call, forkServer, freshStore, must, pool, startBareChild, vmRssKb, type ForkedServer, type Store } from './lib/forked-server.ts';
@@ -41,6 +42,18 @@ const ITEMS = 10;
 const WARMUP_CHANGES = 20;
 const CONNECT_CONCURRENCY = 20;
 const CHANGE_TIMEOUT_MS = 30_000;
+
+/** One measured change in the server process (epoch ms): arrival, then [start, end] of each step. */
+interface ServerTrace {
+  arrived: number;
+  statement: [number, number];
+  broadcast: [number, number];
+}
+interface ServerProfile {
+  /** Database statements during the measured changes, the costliest first. */
+  statements: { sql: string; count: number; ms: number; max: number }[];
+  traces: ServerTrace[];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Server side: `--serve` runs Concerto in this (forked) process and answers the bench over IPC.
@@ -86,10 +99,13 @@ async function serve(): Promise<void> {
     const original = q.query.bind(q);
     return (async (sql: string, params?: unknown[]) => {
       const t0 = performance.now();
+      const trace = profiling && preparedName(sql) === 'meetings.set_current_item' ? traces.at(-1) : undefined;
+      if (trace) trace.statement[0] = epochMs();
       enter();
       try {
         return await original(sql, params);
       } finally {
+        if (trace) trace.statement[1] = epochMs();
         leave();
         record(sql, performance.now() - t0);
       }
@@ -106,6 +122,27 @@ async function serve(): Promise<void> {
       leave();
       record('(whole transaction, begin and commit included)', performance.now() - t0);
     }
+  };
+
+  // Where each measured change spends its time in this process, in epoch ms (comparable with the
+  // bench's clock on the same machine): the secretary's event arriving, the change's statement,
+  // the broadcast to the room (Socket.IO writing to every participant's socket).
+  const traces: ServerTrace[] = [];
+  const epochMs = () => performance.timeOrigin + performance.now();
+  concerto.io.on('connection', (socket) =>
+    socket.use(([event], next) => {
+      if (profiling && event === 'meeting:current-item') traces.push({ arrived: epochMs(), statement: [NaN, NaN], broadcast: [NaN, NaN] });
+      next();
+    })
+  );
+  const broadcasts = Object.getPrototypeOf(concerto.io.to('meeting:bench')) as { emit: (...args: unknown[]) => boolean };
+  const emit = broadcasts.emit;
+  broadcasts.emit = function (this: unknown, ...args: unknown[]) {
+    const trace = profiling && args[0] === 'meeting:patch' ? traces.at(-1) : undefined;
+    const t0 = epochMs();
+    const sent = emit.apply(this, args);
+    if (trace) trace.broadcast = [t0, epochMs()];
+    return sent;
   };
 
   // BENCH_CPU_PROFILE=<file.cpuprofile>: a CPU profile of this process over the measured changes
@@ -153,6 +190,7 @@ async function serve(): Promise<void> {
         profiling = msg.on;
         if (msg.on) {
           profile.clear();
+          traces.length = 0;
           gcPauses.length = 0;
           gcObserver.observe({ entryTypes: ['gc'] });
           await cpu.start();
@@ -161,7 +199,8 @@ async function serve(): Promise<void> {
         await cpu.stop();
         gcObserver.disconnect();
         for (const e of gcPauses) record(`(garbage collection: ${e.kind})`, e.ms);
-        return [...profile.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
+        const statements = [...profile.entries()].map(([sql, e]) => ({ sql, ...e })).sort((a, b) => b.ms - a.ms);
+        return { statements, traces } satisfies ServerProfile;
       }
       case 'stop':
         await concerto.close();
@@ -208,9 +247,11 @@ interface FanOut {
   ack: number[];
   /** Bytes of the last message received. */
   bytes: number;
+  /** When each change was sent (epoch ms), to line it up with the server's trace. */
+  sentAt: number[];
 }
 
-const newFanOut = (): FanOut => ({ last: [], first: [], ack: [], bytes: 0 });
+const newFanOut = (): FanOut => ({ last: [], first: [], ack: [], bytes: 0, sentAt: [] });
 
 /**
  * A room of participants that changes are fanned out to, one change at a time: `change(k, send)`
@@ -251,6 +292,7 @@ function fanOutRoom(participants: Socket[], event: string, matches: (payload: an
       let ackAt = 0;
       current = k;
       const t0 = performance.now();
+      into?.sentAt.push(performance.timeOrigin + t0);
       try {
         send(() => {
           ackAt = performance.now();
@@ -474,6 +516,9 @@ async function main(store: Store): Promise<void> {
       small: (into?: FanOut) => reference.change(seq++, { itemId: `item-${seq % ITEMS}` }, into)
     };
     const order = ['ours', 'same', 'small'] as const;
+    // The setup left garbage here (300 full meeting states from the joins): collected now, once,
+    // so that no full collection of this process falls among the timed changes.
+    collectGarbage('major');
     for (let w = 0; w < WARMUP_CHANGES; w++) for (const step of order) await steps[step]();
     await ours.server.request({ type: 'profile', on: true });
     for (let k = 0; k < CHANGES; k++) {
@@ -482,7 +527,7 @@ async function main(store: Store): Promise<void> {
         await steps[step](fans[step]);
       }
     }
-    const profile = await ours.server.request<{ sql: string; count: number; ms: number; max: number }[]>({ type: 'profile', on: false });
+    const { statements: profile, traces } = await ours.server.request<ServerProfile>({ type: 'profile', on: false });
     const snapshot = await ours.server.request<{ buildMs: number[]; encodeMs: number[]; bytes: number }>({ type: 'snapshot', meetingId: ours.meetingId, runs: 20 });
     const patch = ours.lastPatch();
     fans.ours.bytes = Buffer.byteLength(JSON.stringify(patch));
@@ -527,6 +572,19 @@ async function main(store: Store): Promise<void> {
     console.log(`Database per change on the server: busy ${round(busy / CHANGES, 1)} ms, ${round(statements / CHANGES, 1)} statements; by statement (times include waiting behind statements sent at the same time):`);
     for (const p of profile.filter((e) => !e.sql.startsWith('(database busy') && !e.sql.startsWith('(garbage')).slice(0, 12)) {
       console.log(`  ${round(p.ms / CHANGES, 2).toFixed(2).padStart(7)} ms/change (slowest ${round(p.max, 1)} ms)  ${String(round(p.count / CHANGES, 1)).padStart(4)}×  ${p.sql}`);
+    }
+    // The server's trace, from the secretary's emit (its clock and this process's agree to a few µs).
+    const stepsOf = (k: number) => {
+      const t = traces[k];
+      const at = (x: number) => `+${round(x - fans.ours.sentAt[k], 1)}`;
+      return `arrives ${at(t.arrived)}, statement ${at(t.statement[0])} → ${at(t.statement[1])}, broadcast ${at(t.broadcast[0])} → ${at(t.broadcast[1])} ms`;
+    };
+    if (traces.length === CHANGES) {
+      const med = (f: (t: ServerTrace) => number) => `+${round(median(traces.map((t, k) => f(t) - fans.ours.sentAt[k])), 1)}`;
+      console.log(`Concerto's server per change, from the secretary's emit (median): arrives ${med((t) => t.arrived)}, statement ${med((t) => t.statement[0])} → ${med((t) => t.statement[1])}, broadcast to the room ${med((t) => t.broadcast[0])} → ${med((t) => t.broadcast[1])} ms`);
+      for (const { k } of fans.ours.last.map((ms, k) => ({ ms, k })).sort((a, b) => b.ms - a.ms).slice(0, 3)) {
+        console.log(`  slow change #${k} (last participant at ${round(fans.ours.last[k], 1)} ms): ${stepsOf(k)}`);
+      }
     }
     const gcs = profile.filter((p) => p.sql.startsWith('(garbage collection'));
     console.log(`Server garbage collection during the measured changes: ${gcs.map((g) => `${g.sql.slice(21, -1)} ${g.count}× ${round(g.ms, 1)} ms in all`).join(', ') || 'none'}`);
