@@ -128,7 +128,8 @@ export interface DemoMeeting {
   body: string;
   /** Convened by this person (the body's secretary), through the meeting service. */
   convenedBy: string;
-  title: string;
+  /** The title is this, then the date: « CCL du 8 décembre 2026 », as councils name their meetings. */
+  titlePrefix: string;
   /** Days from the seeding day; at 14:00. */
   inDays: number;
   place: string;
@@ -142,7 +143,7 @@ export interface DemoMeeting {
 export const DEMO_MEETING: DemoMeeting = {
   body: 'ccl',
   convenedBy: 'secretary',
-  title: 'Conseil de concertation locative',
+  titlePrefix: 'CCL du',
   inDays: 14,
   place: "Siège de l'office, salle du conseil",
   items: [
@@ -177,3 +178,7 @@ export const DEMO_MEETING: DemoMeeting = {
     }
   ]
 };
+
+/** The demo meeting's title for its day (`YYYY-MM-DD`): « CCL du 8 décembre 2026 ». */
+export const demoMeetingTitle = (day: string): string =>
+  `${DEMO_MEETING.titlePrefix} ${new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`))}`;

@@ -12,6 +12,7 @@ import {
   DEMO_BODIES,
   DEMO_EMAIL_DOMAIN,
   DEMO_MEETING,
+  demoMeetingTitle,
   DEMO_ORG_NAME,
   DEMO_ORG_SLUG,
   DEMO_PASSWORD,
@@ -125,7 +126,7 @@ async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void>
   const logger = pino({ level: 'silent' });
   const meetings = new MeetingService(db, new AccessService(db), await createMailer(null, 'concerto@localhost', logger), logger);
   const day = new Date(Date.now() + DEMO_MEETING.inDays * 86_400_000).toISOString().slice(0, 10);
-  const meeting = await meetings.create(actor, row.body_id, { title: DEMO_MEETING.title, startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
+  const meeting = await meetings.create(actor, row.body_id, { title: demoMeetingTitle(day), startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
   for (const item of DEMO_MEETING.items) await meetings.addItem(actor, meeting.id, item);
   await meetings.transition(actor, meeting.id, { to: 'convened' });
 }

@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from '../../server/cli/args.ts';
 import type { CliCommand } from '../../server/cli/command.ts';
 import { commands } from '../../server/cli/commands.ts';
 import { runCli } from '../../server/cli/run-cli.ts';
-import { DEMO_BODIES, DEMO_MEETING, DEMO_ORG_SLUG, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
+import { DEMO_BODIES, DEMO_MEETING, demoMeetingTitle, DEMO_ORG_SLUG, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
 import { seedDemo } from '../../server/demo/demo-seed.ts';
 import { bi } from '../../server/shared/app-error.ts';
 import { api, repoRoot, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -268,7 +268,10 @@ describe('CLI on a real PGlite data directory', () => {
     const list = await api(server.url).get(`/bodies/${ccl.id}/meetings`, auth);
     expect(list.status).toBe(200);
     expect(list.json.meetings).toHaveLength(1);
-    expect(list.json.meetings[0]).toMatchObject({ title: DEMO_MEETING.title, status: 'convened', place: DEMO_MEETING.place });
+    // 14:00 in Paris is 12:00 or 13:00 UTC: the same day.
+    const day = String(list.json.meetings[0].startsAt).slice(0, 10);
+    expect(list.json.meetings[0]).toMatchObject({ title: demoMeetingTitle(day), status: 'convened', place: DEMO_MEETING.place });
+    expect(demoMeetingTitle('2026-12-08')).toBe('CCL du 8 décembre 2026');
     expect(Date.parse(list.json.meetings[0].startsAt)).toBeGreaterThan(Date.now());
 
     const state = await api(server.url).get(`/meetings/${list.json.meetings[0].id}/state`, auth);
