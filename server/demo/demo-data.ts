@@ -182,3 +182,41 @@ export const DEMO_MEETING: DemoMeeting = {
 /** The demo meeting's title for its day (`YYYY-MM-DD`): « CCL du 8 décembre 2026 ». */
 export const demoMeetingTitle = (day: string): string =>
   `${DEMO_MEETING.titlePrefix} ${new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${day}T12:00:00Z`))}`;
+
+export interface DemoWorkshop {
+  body: string;
+  /** Prepared by this person (the workshop group's secretary), through the workshop service. */
+  facilitator: string;
+  title: string;
+  purpose: string;
+  roundCount: number;
+  roundMinutes: number;
+  tables: { name: string; question: string; host: string; grid?: { rows: string[]; columns: string[] } }[];
+}
+
+/**
+ * The workshop group's first world café, prepared (not started): the three tables of the seed's
+ * "seniors du parc social" workshops, the residence's with the criteria grid they filled in
+ * (criterion × funding route), the group's members as participants and a host per table.
+ */
+export const DEMO_WORKSHOP: DemoWorkshop = {
+  body: 'seniors',
+  facilitator: 'facilitator',
+  title: 'Les seniors du parc social – Atelier 1',
+  purpose: "Définir les critères pour adapter les logements au vieillissement des locataires : la résidence, le logement, le locataire.",
+  roundCount: 3,
+  roundMinutes: 20,
+  tables: [
+    {
+      name: 'La résidence',
+      question: 'Quelles résidences adapter en priorité ?',
+      host: 'estateManager',
+      grid: {
+        rows: ['Âge de la résidence', 'Âge des locataires', 'Environnement', 'Typologie des logements'],
+        columns: ['Programme pluriannuel (fonds de la CARSAT)', 'Demandes ponctuelles (budget des agences)']
+      }
+    },
+    { name: 'Le logement', question: 'Quels logements, et quels travaux ?', host: 'viceChair' },
+    { name: 'Le locataire', question: 'Quels locataires, et quel accompagnement ?', host: 'cnl1' }
+  ]
+};

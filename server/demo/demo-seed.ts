@@ -8,10 +8,14 @@ import type { Bilingual } from '../shared/app-error.ts';
 import { validate } from '../shared/validate.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { MeetingService } from '../meetings/meetings.service.ts';
+import { GuestService } from '../guests/guests.service.ts';
+import { RateLimiter } from '../auth/rate-limit.ts';
+import { WorkshopService } from '../workshops/workshops.service.ts';
 import {
   DEMO_BODIES,
   DEMO_EMAIL_DOMAIN,
   DEMO_MEETING,
+  DEMO_WORKSHOP,
   demoMeetingTitle,
   DEMO_ORG_NAME,
   DEMO_ORG_SLUG,
@@ -44,12 +48,16 @@ export const demoLogins = (): DemoLogin[] =>
  * Seeds the demo organisation in one transaction: all of it or none of it. Idempotent: when
  * the organisation exists it is left alone, unless `force`, which deletes that organisation
  * (and the demo accounts that belong to it only) and creates it again. No other
- * organisation is touched. Then its secretary convenes the CCL's next meeting through the
- * meeting service (DEMO_MEETING), so it holds what the app itself would have written.
+ * organisation is touched. Then, through the services, so that it holds what the app itself
+ * would have written: its secretary convenes the CCL's next meeting (DEMO_MEETING), and the
+ * workshop group's facilitator prepares a world café (DEMO_WORKSHOP).
  */
 export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<DemoSeedResult> {
   const result = await seedOrganisation(db, opts);
-  if (result.status !== 'skipped') await conveneDemoMeeting(db, result.organisation.id);
+  if (result.status !== 'skipped') {
+    await conveneDemoMeeting(db, result.organisation.id);
+    await prepareDemoWorkshop(db, result.organisation.id);
+  }
   return result;
 }
 
@@ -113,22 +121,45 @@ async function seedOrganisation(db: Db, opts: { force?: boolean }): Promise<Demo
   });
 }
 
-/** The demo meeting, as its secretary would make it in the app: created, its agenda written, convened. */
-async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void> {
-  const convener = DEMO_PEOPLE.find((p) => p.key === DEMO_MEETING.convenedBy)!;
-  const bodyName = DEMO_BODIES.find((b) => b.key === DEMO_MEETING.body)!.name;
+/** A demo person's account, as the services see who is asking; and the id of one demo body. */
+async function actorAndBody(db: Db, organisationId: string, personKey: string, bodyKey: string) {
+  const person = DEMO_PEOPLE.find((p) => p.key === personKey)!;
+  const bodyName = DEMO_BODIES.find((b) => b.key === bodyKey)!.name;
   const [row] = await db.query<{ user_id: string; body_id: string }>(
     `select p.user_id, b.id as body_id from people p join bodies b on b.organisation_id = p.organisation_id
       where p.organisation_id = $1 and p.email = $2 and b.name = $3`,
-    [organisationId, demoEmail(convener.fullName), bodyName]
+    [organisationId, demoEmail(person.fullName), bodyName]
   );
-  const actor = { id: row.user_id, email: demoEmail(convener.fullName), displayName: convener.fullName, locale: 'fr' as const, isPlatformAdmin: false };
+  const actor = { id: row.user_id, email: demoEmail(person.fullName), displayName: person.fullName, locale: 'fr' as const, isPlatformAdmin: false };
+  return { actor, bodyId: row.body_id };
+}
+
+/** The demo meeting, as its secretary would make it in the app: created, its agenda written, convened. */
+async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void> {
+  const { actor, bodyId } = await actorAndBody(db, organisationId, DEMO_MEETING.convenedBy, DEMO_MEETING.body);
   const logger = pino({ level: 'silent' });
   const meetings = new MeetingService(db, new AccessService(db), await createMailer(null, 'concerto@localhost', logger), logger);
   const day = new Date(Date.now() + DEMO_MEETING.inDays * 86_400_000).toISOString().slice(0, 10);
-  const meeting = await meetings.create(actor, row.body_id, { title: demoMeetingTitle(day), startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
+  const meeting = await meetings.create(actor, bodyId, { title: demoMeetingTitle(day), startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
   for (const item of DEMO_MEETING.items) await meetings.addItem(actor, meeting.id, item);
   await meetings.transition(actor, meeting.id, { to: 'convened' });
+}
+
+/** The demo world café, as its facilitator would prepare it in the app: tables, the group's members, a host per table. */
+async function prepareDemoWorkshop(db: Db, organisationId: string): Promise<void> {
+  const { actor, bodyId } = await actorAndBody(db, organisationId, DEMO_WORKSHOP.facilitator, DEMO_WORKSHOP.body);
+  const access = new AccessService(db);
+  const workshops = new WorkshopService(db, access, new GuestService(db, access, new RateLimiter(db)), pino({ level: 'silent' }));
+  const { title, purpose, roundCount, roundMinutes } = DEMO_WORKSHOP;
+  const tables = DEMO_WORKSHOP.tables.map(({ name, question, grid }) => ({ name, question, grid }));
+  const workshop = await workshops.create(actor, bodyId, { title, purpose, roundCount, roundMinutes, tables });
+  await workshops.addBodyMembers(actor, workshop.id);
+  const { state } = await workshops.state({ user: actor, guest: null }, workshop.id);
+  for (const t of DEMO_WORKSHOP.tables) {
+    const host = DEMO_PEOPLE.find((p) => p.key === t.host)!;
+    const participant = state.participants.find((p) => p.name === host.fullName)!;
+    await workshops.updateTable(actor, state.tables.find((x) => x.name === t.name)!.id, { hostParticipantId: participant.id });
+  }
 }
 
 async function findDemoOrg(q: Queryable) {

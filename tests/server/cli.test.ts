@@ -7,7 +7,7 @@ import { parseArgs, UsageError } from '../../server/cli/args.ts';
 import type { CliCommand } from '../../server/cli/command.ts';
 import { commands } from '../../server/cli/commands.ts';
 import { runCli } from '../../server/cli/run-cli.ts';
-import { DEMO_BODIES, DEMO_MEETING, demoMeetingTitle, DEMO_ORG_SLUG, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
+import { DEMO_BODIES, DEMO_MEETING, demoMeetingTitle, DEMO_ORG_SLUG, DEMO_WORKSHOP, DEMO_PASSWORD, DEMO_PEOPLE, demoEmail } from '../../server/demo/demo-data.ts';
 import { seedDemo } from '../../server/demo/demo-seed.ts';
 import { bi } from '../../server/shared/app-error.ts';
 import { api, repoRoot, startTestServer, type TestServer } from '../helpers/test-server.ts';
@@ -287,6 +287,25 @@ describe('CLI on a real PGlite data directory', () => {
     expect(convened).toEqual({ from_status: 'draft', to_status: 'convened', by: DEMO_PEOPLE.find((p) => p.key === 'secretary')!.fullName });
     const events = await db.query<{ type: string }>('select type from meeting_events where meeting_id = $1 order by id', [list.json.meetings[0].id]);
     expect(events.map((e) => e.type)).toEqual(['meeting.created', ...DEMO_MEETING.items.map(() => 'agenda.added'), 'meeting.status']);
+  });
+
+  it("prepares the workshop group's world café: its tables with a host each, the residence's criteria grid, the group's members as participants", async () => {
+    const db = server.concerto.services.db;
+    const orgId = await demoOrgId();
+    const facilitator = DEMO_PEOPLE.find((p) => p.key === DEMO_WORKSHOP.facilitator)!;
+    const login = await api(server.url).post('/auth/login', { email: demoEmail(facilitator.fullName), password: DEMO_PASSWORD });
+    const auth = { headers: { authorization: `Bearer ${login.json.token}` } };
+    const [group] = await db.query<{ id: string }>("select id from bodies where organisation_id = $1 and kind = 'workshop_group'", [orgId]);
+    const list = await api(server.url).get(`/bodies/${group.id}/workshops`, auth);
+    expect(list.status).toBe(200);
+    expect(list.json.workshops).toEqual([expect.objectContaining({ title: DEMO_WORKSHOP.title, status: 'draft' })]);
+    const { state } = (await api(server.url).get(`/workshops/${list.json.workshops[0].id}`, auth)).json;
+    const nameOf = (key: string) => DEMO_PEOPLE.find((p) => p.key === key)!.fullName;
+    expect(state.tables.map((t: { name: string; hostName: string | null; grid: unknown }) => [t.name, t.hostName, t.grid])).toEqual(
+      DEMO_WORKSHOP.tables.map((t) => [t.name, nameOf(t.host), t.grid ?? null])
+    );
+    const members = DEMO_BODIES.find((b) => b.key === DEMO_WORKSHOP.body)!.members.map((m) => nameOf(m.person));
+    expect(state.participants.map((p: { name: string }) => p.name).sort()).toEqual([...members].sort());
   });
 
   it('seed-demo a second time duplicates nothing', async () => {

@@ -44,8 +44,8 @@ export const seedDemoCommand: CliCommand = {
   ),
   details: [
     bi(
-      'Un CCL à parité (4 représentants du bailleur, 4 des locataires CNL et CLCV, une secrétaire, un observateur), un groupe de travail espaces verts, un groupe d’ateliers « Les seniors du parc social », et la prochaine réunion du CCL, convoquée, avec son ordre du jour. Personnes inventées.',
-      'A CCL at parity (4 landlord and 4 CNL and CLCV tenant representatives, a secretary, an observer), a green-spaces working group, a "seniors in social housing" workshop group, and the CCL\'s next meeting, convened, with its agenda. Invented people.'
+      'Un CCL à parité (4 représentants du bailleur, 4 des locataires CNL et CLCV, une secrétaire, un observateur), un groupe de travail espaces verts, un groupe d’ateliers « Les seniors du parc social », la prochaine réunion du CCL, convoquée, avec son ordre du jour, et un premier world café préparé (trois tables et leurs hôtes). Personnes inventées.',
+      'A CCL at parity (4 landlord and 4 CNL and CLCV tenant representatives, a secretary, an observer), a green-spaces working group, a "seniors in social housing" workshop group, the CCL\'s next meeting, convened, with its agenda, and a first world café prepared (three tables and their hosts). Invented people.'
     ),
     bi(
       'Relancer ne duplique rien : l’organisation existante est laissée telle quelle, sauf avec --force.',
