@@ -129,11 +129,20 @@ const QUEUE_ROWS = `select r.id, r.person_id, p.full_name, r.source, r.requested
  * every change of item. `may` is `policy.manageMeeting` for this meeting's body: an organisation
  * admin ($4: a platform admin), or a body role in $5 (MEETING_MANAGER_ROLES); nothing is written
  * unless it holds, the meeting is live, the item is another one and is on its agenda.
+ *
+ * `stale`: another change of the meeting committed while this one waited for its lock. The
+ * statement's other parts then read the agenda and the queue as they were before that change
+ * (READ COMMITTED: one snapshot per statement, taken before the wait), so it writes nothing and
+ * says so; `setCurrentItem` then runs it again behind the lock it takes first.
  */
 const SET_CURRENT_ITEM = prepared(
   'meetings.set_current_item',
   `with m as (
-    select id, status, organisation_id, body_id, current_item_id, current_item_started_at from meetings where id = $1 for update
+    select id, status, organisation_id, body_id, current_item_id, current_item_started_at, rev from meetings where id = $1 for update
+  ), seen as (
+    select rev from meetings where id = $1
+  ), fresh as (
+    select (select rev from m) = (select rev from seen) as ok
   ), may as (
     select $4::boolean or exists (
       select 1 from people p left join memberships ms on ms.person_id = p.id and ms.body_id = (select body_id from m)
@@ -146,7 +155,7 @@ const SET_CURRENT_ITEM = prepared(
     update meetings mm set current_item_id = $2, current_item_started_at = case when $2::uuid is null then null else now() end, rev = mm.rev + 1
       from m
      where mm.id = m.id and m.status = 'live' and m.current_item_id is distinct from $2::uuid
-       and ($2::uuid is null or exists (select 1 from target)) and (select ok from may)
+       and ($2::uuid is null or exists (select 1 from target)) and (select ok from may) and (select ok from fresh)
     returning mm.*
   ), ended as (
     update speaking_requests set ended_at = now()
@@ -159,7 +168,7 @@ const SET_CURRENT_ITEM = prepared(
     insert into meeting_events (meeting_id, actor_user_id, type, data)
     select $1, $3, 'room.current_item', jsonb_build_object('itemId', $2::uuid, 'previousItemId', (select current_item_id from m)) from moved
   )
-  select (select status from m) as status, (select ok from may) as may_manage, (select current_item_id from m) as previous_item_id,
+  select (select status from m) as status, not (select ok from fresh) as stale, (select ok from may) as may_manage, (select current_item_id from m) as previous_item_id,
          (select row_to_json(x) from (
             select mv.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
                    (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json) from (${QUEUE_ROWS.replace('$1', 'mv.current_item_id')}) q) as queue_rows
@@ -1007,7 +1016,8 @@ export class MeetingService {
 
   /**
    * Moves the room to another item (null: none). The live room's most frequent change, so it is
-   * one statement that commits on its own: lock the meeting, check that the actor manages it
+   * one statement that commits on its own (unless another change commits while it waits for the
+   * meeting: then once more, behind the lock): lock the meeting, check that the actor manages it
    * (the rule of `policy.manageMeeting`, in SQL), check the target, end the turn on the item left
    * and add its time, set the item, log the change, bump the rev, and read back what the room is
    * sent. One round trip to the database; nothing is written when a check fails.
@@ -1016,14 +1026,25 @@ export class MeetingService {
     const { itemId } = validate(currentItemSchema, input);
     if (!actor) throw Errors.unauthorised();
     if (!UUID.test(meetingId)) throw Errors.notFound(MEETING);
-    const [row] = await this.db.query<{
+    type Row = {
       status: MeetingStatus | null;
+      stale: boolean | null;
       may_manage: boolean | null;
       previous_item_id: string | null;
       current: (MeetingRow & { queue_rows: QueueRow[] }) | null;
       left_id: string | null;
       left_spent: number | null;
-    }>(SET_CURRENT_ITEM, [meetingId, itemId, actor.id, actor.isPlatformAdmin, MEETING_MANAGER_ROLES]);
+    };
+    const params = [meetingId, itemId, actor.id, actor.isPlatformAdmin, MEETING_MANAGER_ROLES];
+    let [row] = await this.db.query<Row>(SET_CURRENT_ITEM, params);
+    if (row.stale) {
+      // Another change committed while this one waited (see SET_CURRENT_ITEM): again, with the
+      // meeting locked first, so that the statement reads after it.
+      [row] = await this.db.transaction(async (tx) => {
+        await tx.query('select 1 from meetings where id = $1 for update', [meetingId]);
+        return tx.query<Row>(SET_CURRENT_ITEM, params);
+      });
+    }
     if (!row.status) throw Errors.notFound(MEETING);
     if (!row.may_manage) {
       // Refused: the policy module says how (a meeting the actor may not even see is not found).

@@ -4,6 +4,7 @@ import type { MeetingState } from '../../src/lib/protocol/events.ts';
 import { addParticipant, comparable, createCouncil, createMeeting, expectRefusal, MeetingClient, stateOf, type Council } from '../helpers/meeting-fixtures.ts';
 import { createTempDatabase, type TempDatabase } from '../helpers/postgres-database.ts';
 import { createBody } from '../helpers/api-fixtures.ts';
+import { waitFor } from '../helpers/wait-for.ts';
 import { setupAdmin, startTestServer, type AdminSession, type TestServer } from '../helpers/test-server.ts';
 
 const baseUrl = process.env.TEST_DATABASE_URL;
@@ -98,7 +99,7 @@ describe.skipIf(!baseUrl)('the live room on a real PostgreSQL', () => {
     expect((await stateOf(server.url, council.secretary.cookie, meetingId)).meeting.currentItemId).toBeNull();
   });
 
-  it('lets exactly those who manage the meeting move the room: the organisation admin and the body admin too; a member of another body finds no meeting', async () => {
+  it('lets exactly those who manage the meeting move the room: the organisation admin and the body admin too; a member of another body finds no meeting, an admin of another organisation is refused', async () => {
     const { meetingId, items } = await liveMeeting();
     const bodyAdmin = await addParticipant(server.url, admin.cookie, admin.organisationId, council.bodyId, { name: 'Gracianne Bordenave', role: 'admin', college: 'landlord' });
     const neighbourBody = await createBody(server.url, admin.cookie, admin.organisationId, { name: 'CCL Pau nord', kind: 'ccl' });
@@ -113,8 +114,48 @@ describe.skipIf(!baseUrl)('the live room on a real PostgreSQL', () => {
     const stranger = await MeetingClient.connect(server.url, neighbour.cookie);
     const refusal = await stranger.refused('meeting:current-item', { meetingId, itemId: items[0] });
     expectRefusal(refusal, 'not_found');
+    // Being an admin of another organisation gives nothing here: a tenant of this body who is one stays a member.
+    const other = await sql.query<{ id: string }>("insert into organisations (slug, name) values ('autre-office', 'Autre office') returning id");
+    await sql.query("insert into people (organisation_id, full_name, email, user_id, org_role) values ($1, 'Aïcha Benali', $2, $3, 'admin')", [
+      other.rows[0].id,
+      council.tenants[0].email,
+      council.tenants[0].userId
+    ]);
+    const tenant = await MeetingClient.connect(server.url, council.tenants[0].cookie);
+    expectRefusal(await tenant.refused('meeting:current-item', { meetingId, itemId: items[0] }), 'forbidden');
     expect(await revOf(meetingId)).toBe(expected);
     expect((await eventsOf(meetingId)).map((e) => e.data.itemId)).toEqual(items);
+  });
+
+  it('reads after a change that committed while it waited for the meeting: a turn granted meanwhile on the item left is ended', async () => {
+    const { meetingId, items, chair } = await liveMeeting();
+    await chair.ok('meeting:current-item', { meetingId, itemId: items[0] });
+    // Another connection holds the meeting while it grants the floor on item 1, as grantFloor does.
+    const holder = new pg.Client({ connectionString: temp.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('select 1 from meetings where id = $1 for update', [meetingId]);
+      const granted = await holder.query<{ id: string }>(
+        "insert into speaking_requests (meeting_id, item_id, person_id, source, granted_at) values ($1, $2, $3, 'room', now()) returning id",
+        [meetingId, items[0], council.tenants[0].personId]
+      );
+      await holder.query('update meetings set rev = rev + 1 where id = $1', [meetingId]);
+      const move = chair.ok('meeting:current-item', { meetingId, itemId: items[1] });
+      // The move waits for the meeting's lock, its statement's snapshot taken before the grant commits.
+      await waitFor(async () => {
+        const waiting = await sql.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+        expect(waiting.rows[0].n).toBeGreaterThan(0);
+      });
+      await holder.query('commit');
+      await move;
+      const request = await sql.query('select ended_at from speaking_requests where id = $1', [granted.rows[0].id]);
+      expect(request.rows[0].ended_at).not.toBeNull();
+      expect((await stateOf(server.url, council.secretary.cookie, meetingId)).meeting.currentItemId).toBe(items[1]);
+      expect((await eventsOf(meetingId)).map((e) => e.data.itemId)).toEqual([items[0], items[1]]);
+    } finally {
+      await holder.end();
+    }
   });
 
   it('applies concurrent moves from two consoles one at a time: one rev and one log entry per move made', async () => {
