@@ -55,8 +55,14 @@ export const demoLogins = (): DemoLogin[] =>
 export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<DemoSeedResult> {
   const result = await seedOrganisation(db, opts);
   if (result.status !== 'skipped') {
-    await conveneDemoMeeting(db, result.organisation.id);
-    await prepareDemoWorkshop(db, result.organisation.id);
+    try {
+      await conveneDemoMeeting(db, result.organisation.id);
+      await prepareDemoWorkshop(db, result.organisation.id);
+    } catch (err) {
+      // All or none: without its meeting and workshop the demo would be "already there" for good.
+      await db.transaction((tx) => deleteDemoOrg(tx, result.organisation.id)).catch(() => undefined);
+      throw err;
+    }
   }
   return result;
 }
@@ -130,6 +136,7 @@ async function actorAndBody(db: Db, organisationId: string, personKey: string, b
       where p.organisation_id = $1 and p.email = $2 and b.name = $3`,
     [organisationId, demoEmail(person.fullName), bodyName]
   );
+  if (!row) throw new Error('the demo organisation changed while it was being seeded (another seed-demo --force at the same time?)');
   const actor = { id: row.user_id, email: demoEmail(person.fullName), displayName: person.fullName, locale: 'fr' as const, isPlatformAdmin: false };
   return { actor, bodyId: row.body_id };
 }

@@ -291,6 +291,12 @@ export function createYjsServer(opts: YjsServerOptions): YjsServer {
           }
           if (conn.guard) {
             const { guard } = conn;
+            if (!buildsOnlyOn(doc.ydoc, message.update)) {
+              // Yjs would keep it aside until its missing part came, by any path (another
+              // instance's relay included), and then apply it with no guard around it.
+              onBadFrame(conn, new BadMessageError('an update that builds on edits this server does not have'));
+              break;
+            }
             const before = guard.snapshot(doc.ydoc);
             doc.applyClientUpdate(message.update, conn);
             if (doc.serverEdit((ydoc) => guard.restore(ydoc, before))) conn.log.warn({ kind: message.kind }, 'put back what a write changed in a protected part');
@@ -411,6 +417,26 @@ function reportOversizeAsTooLarge(ws: WebSocket): void {
     if (code === 1009) close(CloseCodes.tooLarge.code, CloseCodes.tooLarge.reason);
     else close(code, reason);
   };
+}
+
+/**
+ * Whether an update builds only on what `doc` has: each client's new edits continue its history
+ * with no gap, and its deletions name edits that exist (in `doc` or in the update). An editor's
+ * own client never sends anything else: it only builds on what this server sent it.
+ */
+export function buildsOnlyOn(doc: Y.Doc, update: Uint8Array): boolean {
+  const reach = Y.decodeStateVector(Y.encodeStateVector(doc));
+  const { structs, ds } = Y.decodeUpdate(update);
+  for (const struct of structs) {
+    const known = reach.get(struct.id.client) ?? 0;
+    if (struct instanceof Y.Skip || struct.id.clock > known) return false;
+    reach.set(struct.id.client, Math.max(known, struct.id.clock + struct.length));
+  }
+  for (const [client, deleted] of ds.clients) {
+    const known = reach.get(client) ?? 0;
+    if (deleted.some((d) => d.clock + d.len > known)) return false;
+  }
+  return true;
 }
 
 function toBytes(data: RawData): Uint8Array {

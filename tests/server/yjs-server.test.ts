@@ -24,6 +24,24 @@ async function authorize(req: IncomingMessage): Promise<YjsAuthResult> {
       return { ok: true, access: 'edit', principal: { id: 'editor-1', name: 'Éditrice' } };
     case 'reader':
       return { ok: true, access: 'read', principal: { id: 'reader-1', name: 'Lecteur' } };
+    case 'guarded':
+      // An editor who may not change the map 'sealed' (as a tablecloth's locked rounds).
+      return {
+        ok: true,
+        access: 'edit',
+        principal: { id: 'guarded-1', name: 'Surveillé' },
+        guard: {
+          snapshot: (doc) => doc.getMap('sealed').toJSON(),
+          restore: (doc, before) => {
+            const sealed = doc.getMap('sealed');
+            const was = before as Record<string, unknown>;
+            let changed = false;
+            for (const [k, v] of Object.entries(was)) if (sealed.get(k) !== v) (sealed.set(k, v), (changed = true));
+            for (const k of [...sealed.keys()]) if (!Object.hasOwn(was, k)) (sealed.delete(k), (changed = true));
+            return changed;
+          }
+        }
+      };
     case 'stranger':
       return { ok: false, reason: 'forbidden' };
     case 'lost':
@@ -95,7 +113,7 @@ interface Client {
 }
 
 /** A stock y-websocket client, as the browser uses it (trap 8: `ws` as the WebSocket). */
-async function connect(h: Harness, doc: string, as: 'editor' | 'reader'): Promise<Client> {
+async function connect(h: Harness, doc: string, as: 'editor' | 'reader' | 'guarded'): Promise<Client> {
   const ydoc = new Y.Doc();
   const provider = new WebsocketProvider(h.url, doc, ydoc, {
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
@@ -240,6 +258,56 @@ describe('Yjs server', () => {
     expect(editor.ydoc.getMap('meta').has('hacked')).toBe(false);
     await h.yjs.flushAll();
     expect(await persistedText(doc)).toBe('texte de la charte');
+  });
+
+  it('puts back what a guarded editor changes in a protected part, for everyone and in the log, and keeps the rest of its edit', async () => {
+    const h = await startServer();
+    const doc = freshDoc();
+    const editor = await connect(h, doc, 'editor');
+    editor.ydoc.getMap('sealed').set('tour 1', 'verrouillé');
+    const guarded = await connect(h, doc, 'guarded');
+    await waitFor(() => expect(guarded.ydoc.getMap('sealed').get('tour 1')).toBe('verrouillé'));
+
+    guarded.ydoc.transact(() => {
+      guarded.ydoc.getMap('sealed').set('tour 1', 'réécrit');
+      guarded.ydoc.getMap('sealed').set('ajout', 'non');
+      guarded.text.insert(0, 'tour 2');
+    });
+    for (const client of [editor, guarded]) {
+      await waitFor(() => {
+        expect(client.ydoc.getMap('sealed').toJSON()).toEqual({ 'tour 1': 'verrouillé' });
+        expect(client.text.toString()).toBe('tour 2');
+      });
+    }
+    await h.yjs.flushAll();
+    const stored = new Y.Doc();
+    for (const row of await db.query<{ update: Uint8Array }>('select update from yjs_updates where doc = $1 order by id', [doc])) Y.applyUpdate(stored, row.update);
+    expect(stored.getMap('sealed').toJSON()).toEqual({ 'tour 1': 'verrouillé' });
+  });
+
+  it('closes a guarded connection that sends an update building on edits the server lacks, so it cannot apply later unguarded', async () => {
+    const h = await startServer();
+    const doc = freshDoc();
+    const editor = await connect(h, doc, 'editor');
+    editor.ydoc.getMap('sealed').set('tour 1', 'verrouillé');
+    await h.yjs.flushAll();
+    // A tampering client: two edits, the second (which rewrites the sealed map) sent alone.
+    const forger = new Y.Doc();
+    Y.applyUpdate(forger, Y.encodeStateAsUpdate(editor.ydoc));
+    const updates: Uint8Array[] = [];
+    forger.on('update', (u: Uint8Array) => updates.push(u));
+    forger.getText('t').insert(0, 'anodin');
+    forger.getMap('sealed').set('tour 1', 'réécrit');
+    const ws = await openRaw(h, doc, 'guarded');
+    ws.send(encodeUpdate(updates[1]));
+    expect(await closeCodeOf(ws)).toBe(CloseCodes.badMessage.code);
+    // The missing first part arrives by another path (an unguarded editor here, another
+    // instance's relay in production): the refused part was not kept aside, so nothing follows.
+    Y.applyUpdate(editor.ydoc, updates[0]);
+    await waitFor(() => expect(editor.text.toString()).toBe('anodin'));
+    const fresh = await connect(h, doc, 'reader');
+    await waitFor(() => expect(fresh.text.toString()).toBe('anodin'));
+    expect(fresh.ydoc.getMap('sealed').toJSON()).toEqual({ 'tour 1': 'verrouillé' });
   });
 
   it('closes an unauthenticated connection with 4401, a forbidden one with 4403, an unknown document with 4404', async () => {

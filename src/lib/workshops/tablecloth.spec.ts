@@ -81,4 +81,30 @@ describe('tablecloth document (contract shared with the harvest)', () => {
     expect(restoreLockedRounds(doc, [3], none)).toBe(true);
     expect(summariesMap(doc).has('3')).toBe(false);
   });
+
+  it('puts locked rounds back whatever shape the tampering takes: summaries replaced by other types, odd keys, entries that are not notes, a note moved in from another round', () => {
+    const doc = new Y.Doc();
+    addNote(doc, { text: 'Des rampes', authorName: 'Rose', round: 1, id: 'r1' });
+    addNote(doc, { text: 'Des bancs', authorName: 'Louis', round: 2, id: 'r2' });
+    summaryText(doc, 1).insert(0, 'Accès');
+    notesArray(doc).push(['pas une note' as unknown as Y.Map<unknown>]);
+    const before = lockedRoundsContent(doc, [1]);
+    const expected = readSummaries(doc);
+
+    doc.transact(() => {
+      summariesMap(doc).set('1', 'du texte' as unknown as Y.Text);
+      notesArray(doc).get(0).set('constructor', 'x');
+      notesArray(doc).get(1).set('round', 1); // round 2's note moved into the locked round
+    });
+    expect(restoreLockedRounds(doc, [1], before)).toBe(true);
+    expect(readSummaries(doc)).toEqual(expected);
+    expect(notesArray(doc).get(0).has('constructor')).toBe(false);
+    expect(notesArray(doc).get(1).get('round')).toBe(2);
+    expect(notesArray(doc).get(2)).toBe('pas une note');
+
+    doc.transact(() => summariesMap(doc).set('1', new Y.Map() as unknown as Y.Text));
+    expect(restoreLockedRounds(doc, [1], before)).toBe(true);
+    expect(summariesMap(doc).get('1')).toBeInstanceOf(Y.Text);
+    expect(readSummaries(doc)).toEqual(expected);
+  });
 });

@@ -171,29 +171,44 @@ export function setText(t: Y.Text, value: string): void {
 /** What the locked rounds of a tablecloth hold: their notes (fields by id) and the host's summaries. */
 export interface LockedRoundsContent {
   notes: Map<string, Record<string, unknown>>;
+  /** The round of every other note, so a note moved into a locked round goes back to its own. */
+  otherRounds: Map<string, unknown>;
   /** Summary text per locked round; null when that round has none. */
   summaries: Map<string, string | null>;
+}
+
+/** The notes array's entries that are notes (a tampering client could put anything there). */
+function noteMaps(doc: Y.Doc): Y.Map<unknown>[] {
+  return notesArray(doc)
+    .toArray()
+    .filter((m): m is Y.Map<unknown> => m instanceof Y.Map);
 }
 
 /** Reads what `rounds` (locked) hold, to put it back with `restoreLockedRounds` if an edit changes it. */
 export function lockedRoundsContent(doc: Y.Doc, rounds: readonly number[]): LockedRoundsContent {
   const locked = new Set(rounds);
   const notes = new Map<string, Record<string, unknown>>();
-  for (const m of notesArray(doc).toArray()) {
-    if (locked.has(Number(m.get('round')))) notes.set(String(m.get('id')), m.toJSON());
+  const otherRounds = new Map<string, unknown>();
+  for (const m of noteMaps(doc)) {
+    const id = String(m.get('id'));
+    if (locked.has(Number(m.get('round')))) notes.set(id, m.toJSON());
+    else otherRounds.set(id, m.get('round'));
   }
   const summaries = new Map<string, string | null>();
-  for (const r of locked) summaries.set(String(r), summariesMap(doc).get(String(r))?.toString() ?? null);
-  return { notes, summaries };
+  for (const r of locked) {
+    const text = summariesMap(doc).get(String(r));
+    summaries.set(String(r), text instanceof Y.Text ? text.toString() : null);
+  }
+  return { notes, otherRounds, summaries };
 }
 
 /**
  * Puts the locked rounds back as they were in `before` (the server runs it after each edit from a
  * connection to a tablecloth with locked rounds, as one server transaction everyone receives): a
  * note of such a round that was changed gets its fields back, one that was deleted comes back (at
- * the end), a note added to such a round (or moved into it) goes, and a summary gets its text
- * back. Notes of other rounds, the grid and other summaries are left alone. Answers whether
- * anything had to be put back.
+ * the end), a note of another round moved into one goes back to its round, a note added to one
+ * goes, and a summary gets its text back. Notes of other rounds, the grid and other summaries
+ * are left alone. Answers whether anything had to be put back.
  */
 export function restoreLockedRounds(doc: Y.Doc, rounds: readonly number[], before: LockedRoundsContent): boolean {
   const locked = new Set(rounds);
@@ -203,13 +218,20 @@ export function restoreLockedRounds(doc: Y.Doc, rounds: readonly number[], befor
     const seen = new Set<string>();
     for (let i = notes.length - 1; i >= 0; i--) {
       const m = notes.get(i);
+      if (!(m instanceof Y.Map)) continue;
       const id = String(m.get('id'));
       const was = before.notes.get(id);
-      if (!was || seen.has(id)) {
-        if (was || locked.has(Number(m.get('round')))) {
-          notes.delete(i, 1);
-          changed = true;
-        }
+      if (!was) {
+        if (!locked.has(Number(m.get('round')))) continue;
+        // Into a locked round: back to its own round, or out if it is new.
+        if (before.otherRounds.has(id)) m.set('round', before.otherRounds.get(id));
+        else notes.delete(i, 1);
+        changed = true;
+        continue;
+      }
+      if (seen.has(id)) {
+        notes.delete(i, 1);
+        changed = true;
         continue;
       }
       seen.add(id);
@@ -220,7 +242,7 @@ export function restoreLockedRounds(doc: Y.Doc, rounds: readonly number[], befor
         }
       }
       for (const k of [...m.keys()]) {
-        if (!(k in was)) {
+        if (!Object.hasOwn(was, k)) {
           m.delete(k);
           changed = true;
         }
@@ -235,13 +257,13 @@ export function restoreLockedRounds(doc: Y.Doc, rounds: readonly number[], befor
     }
     const summaries = summariesMap(doc);
     for (const [round, text] of before.summaries) {
-      const now = summaries.get(round);
+      const now: unknown = summaries.get(round);
       if (text === null) {
         if (now !== undefined) {
           summaries.delete(round);
           changed = true;
         }
-      } else if (!now) {
+      } else if (!(now instanceof Y.Text)) {
         summaries.set(round, new Y.Text(text));
         changed = true;
       } else if (now.toString() !== text) {
