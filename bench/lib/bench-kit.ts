@@ -184,15 +184,16 @@ export function printJsonLine(figures: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
-const exposedGc = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-})();
+let exposedGc: ((options?: { type: 'minor' | 'major' }) => void) | null = null;
 /**
  * A collection in this process (the bench's clients), outside what is timed; V8 lets `gc` be
  * exposed at run time. 'major' (the default) between phases; 'minor', a scavenge of young
  * objects only, between samples: quick, and it leaves compiled code and caches alone.
  */
 export function collectGarbage(type: 'minor' | 'major' = 'major'): void {
+  if (!exposedGc) {
+    setFlagsFromString('--expose-gc');
+    exposedGc = runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
+  }
   exposedGc({ type });
 }

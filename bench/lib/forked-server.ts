@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { root, startChild, type Child } from './bench-kit.ts';
+import { collectGarbage, root, startChild, type Child } from './bench-kit.ts';
 
 /**
  * Child side: starts Concerto in this process as `npm start` would (configuration from the
@@ -42,11 +42,10 @@ export async function startConcertoHere() {
 
 /** Child side: this process's memory once collected (three collections, a pause, one more; a process forked with --expose-gc). */
 export async function settledMemory(): Promise<{ rssKb: number; heapUsedKb: number; gc: boolean }> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  for (let i = 0; i < 3; i++) gc?.();
+  for (let i = 0; i < 3; i++) collectGarbage();
   await new Promise((r) => setTimeout(r, 200));
-  gc?.();
-  return { rssKb: vmRssKb(process.pid), heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024), gc: !!gc };
+  collectGarbage();
+  return { rssKb: vmRssKb(process.pid), heapUsedKb: Math.round(process.memoryUsage().heapUsed / 1024), gc: true };
 }
 
 /** Child side: tells the parent the port it listens on, then answers each `{id, …}` request. */

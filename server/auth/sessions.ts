@@ -18,7 +18,7 @@ export interface Session {
 export { SESSION_COOKIE } from '../shared/cookie-names.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-type UserRow = {
+export type UserRow = {
   id: string;
   email: string;
   display_name: string;

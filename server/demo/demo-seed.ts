@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { Db, Queryable } from '../db/db.ts';
 import { AccessService } from '../access.ts';
+import { toAuthUser, type UserRow } from '../auth/sessions.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { addMembershipSchema } from '../people/people.schemas.ts';
@@ -56,8 +57,9 @@ export async function seedDemo(db: Db, opts: { force?: boolean } = {}): Promise<
   const result = await seedOrganisation(db, opts);
   if (result.status !== 'skipped') {
     try {
-      await conveneDemoMeeting(db, result.organisation.id);
-      await prepareDemoWorkshop(db, result.organisation.id);
+      const services = await demoServices(db);
+      await conveneDemoMeeting(db, services, result.organisation.id);
+      await prepareDemoWorkshop(db, services, result.organisation.id);
     } catch (err) {
       // All or none: without its meeting and workshop the demo would be "already there" for good.
       await db.transaction((tx) => deleteDemoOrg(tx, result.organisation.id)).catch(() => undefined);
@@ -131,21 +133,29 @@ async function seedOrganisation(db: Db, opts: { force?: boolean }): Promise<Demo
 async function actorAndBody(db: Db, organisationId: string, personKey: string, bodyKey: string) {
   const person = DEMO_PEOPLE.find((p) => p.key === personKey)!;
   const bodyName = DEMO_BODIES.find((b) => b.key === bodyKey)!.name;
-  const [row] = await db.query<{ user_id: string; body_id: string }>(
-    `select p.user_id, b.id as body_id from people p join bodies b on b.organisation_id = p.organisation_id
+  const [row] = await db.query<UserRow & { body_id: string }>(
+    `select u.*, b.id as body_id from people p join users u on u.id = p.user_id join bodies b on b.organisation_id = p.organisation_id
       where p.organisation_id = $1 and p.email = $2 and b.name = $3`,
     [organisationId, demoEmail(person.fullName), bodyName]
   );
   if (!row) throw new Error('the demo organisation changed while it was being seeded (another seed-demo --force at the same time?)');
-  const actor = { id: row.user_id, email: demoEmail(person.fullName), displayName: person.fullName, locale: 'fr' as const, isPlatformAdmin: false };
-  return { actor, bodyId: row.body_id };
+  return { actor: toAuthUser(row), bodyId: row.body_id };
 }
 
-/** The demo meeting, as its secretary would make it in the app: created, its agenda written, convened. */
-async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void> {
-  const { actor, bodyId } = await actorAndBody(db, organisationId, DEMO_MEETING.convenedBy, DEMO_MEETING.body);
+/** The services the demo's meeting and workshop are made through (no mail is sent, nothing is logged). */
+async function demoServices(db: Db) {
   const logger = pino({ level: 'silent' });
-  const meetings = new MeetingService(db, new AccessService(db), await createMailer(null, 'concerto@localhost', logger), logger);
+  const access = new AccessService(db);
+  return {
+    meetings: new MeetingService(db, access, await createMailer(null, 'concerto@localhost', logger), logger),
+    workshops: new WorkshopService(db, access, new GuestService(db, access, new RateLimiter(db)), logger)
+  };
+}
+type DemoServices = Awaited<ReturnType<typeof demoServices>>;
+
+/** The demo meeting, as its secretary would make it in the app: created, its agenda written, convened. */
+async function conveneDemoMeeting(db: Db, { meetings }: DemoServices, organisationId: string): Promise<void> {
+  const { actor, bodyId } = await actorAndBody(db, organisationId, DEMO_MEETING.convenedBy, DEMO_MEETING.body);
   const day = new Date(Date.now() + DEMO_MEETING.inDays * 86_400_000).toISOString().slice(0, 10);
   const meeting = await meetings.create(actor, bodyId, { title: demoMeetingTitle(day), startsAt: `${day}T14:00`, place: DEMO_MEETING.place });
   for (const item of DEMO_MEETING.items) await meetings.addItem(actor, meeting.id, item);
@@ -153,10 +163,8 @@ async function conveneDemoMeeting(db: Db, organisationId: string): Promise<void>
 }
 
 /** The demo world café, as its facilitator would prepare it in the app: tables, the group's members, a host per table. */
-async function prepareDemoWorkshop(db: Db, organisationId: string): Promise<void> {
+async function prepareDemoWorkshop(db: Db, { workshops }: DemoServices, organisationId: string): Promise<void> {
   const { actor, bodyId } = await actorAndBody(db, organisationId, DEMO_WORKSHOP.facilitator, DEMO_WORKSHOP.body);
-  const access = new AccessService(db);
-  const workshops = new WorkshopService(db, access, new GuestService(db, access, new RateLimiter(db)), pino({ level: 'silent' }));
   const { title, purpose, roundCount, roundMinutes } = DEMO_WORKSHOP;
   const tables = DEMO_WORKSHOP.tables.map(({ name, question, grid }) => ({ name, question, grid }));
   const workshop = await workshops.create(actor, bodyId, { title, purpose, roundCount, roundMinutes, tables });

@@ -176,6 +176,19 @@ const SET_CURRENT_ITEM = prepared(
          (select id from left_item) as left_id, (select spent_seconds from left_item) as left_spent`
 );
 
+/**
+ * The end of every change that logged something (`mutate`): its log entries, the rev bump, and
+ * the row read back, with the current item's speaking requests when $5 (the queue is broadcast).
+ */
+const LOG_AND_BUMP = `with logged as (
+    insert into meeting_events (meeting_id, actor_user_id, type, data)
+    select $1, $2, e.type, e.data::jsonb from unnest($3::text[], $4::text[]) with ordinality as e(type, data, n) order by e.n
+  ), bumped as (update meetings set rev = rev + 1 where id = $1 returning *)
+  select bumped.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
+         case when $5 then (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json)
+            from (${QUEUE_ROWS.replace('$1', 'bumped.current_item_id')}) q) end as queue_rows
+    from bumped join bodies b on b.id = bumped.body_id`;
+
 /** A committed change: revs `fromRev` (exclusive) to `rev`, and the parts of the state it touched. */
 export interface MeetingChange {
   meetingId: string;
@@ -295,18 +308,6 @@ export class MeetingService {
       canManage: policy.manageMeeting(access, owner.bodyId),
       canTakePart: policy.takePartInMeeting(access, owner.bodyId)
     };
-  }
-
-  /**
-   * Starts looking up who the actor is, for a change that begins its transaction meanwhile: on
-   * PostgreSQL on another connection, in parallel; PGlite has one connection, which the
-   * transaction would hold, so there the lookup is done first. Await the promise inside.
-   */
-  private async accessAlongside(actor: AuthUser | null, meetingId: string): Promise<{ access: Promise<Omit<Ctx, 'meeting'>> }> {
-    const access = this.accessContext(actor, meetingId);
-    access.catch(() => undefined); // awaited by the caller; not an unhandled rejection if its transaction fails first
-    if (this.db.kind === 'pglite') await access;
-    return { access };
   }
 
   async capabilities(actor: AuthUser | null, meetingId: string): Promise<MeetingCapabilities> {
@@ -544,7 +545,11 @@ export class MeetingService {
     fn: (tx: Queryable, c: Ctx, log: (type: string, data?: Record<string, unknown>) => Promise<void>) => Promise<T>
   ): Promise<T> {
     // What the actor may do is checked against the row locked below, so it cannot change meanwhile.
-    const who = await this.accessAlongside(actor, meetingId);
+    // It is looked up while the transaction begins: on PostgreSQL on another connection; PGlite
+    // has one connection, which the transaction would hold, so there it is looked up first.
+    const access = this.accessContext(actor, meetingId);
+    access.catch(() => undefined); // awaited below; not an unhandled rejection if the transaction fails first
+    if (this.db.kind === 'pglite') await access;
     const sections = new Set<MeetingSection>();
     const events: { type: string; data: string }[] = [];
     let revs: { fromRev: number; rev: number } | null = null;
@@ -552,7 +557,7 @@ export class MeetingService {
     let afterCommit: Ctx['afterCommit'] = [];
     const result = await this.db.transaction(async (tx) => {
       const locked = await this.loadMeeting(tx, meetingId, true);
-      const c = await who.access;
+      const c = await access;
       if (!locked) throw Errors.notFound(MEETING);
       const ctx: Ctx = { ...c, meeting: locked };
       afterCommit = ctx.afterCommit;
@@ -569,14 +574,7 @@ export class MeetingService {
         // be broadcast (one round trip fewer for every change of the queue or of the item).
         const withQueue = sections.has('queue');
         const [current] = await tx.query<MeetingRow & { queue_rows: QueueRow[] | null }>(
-          `with logged as (
-             insert into meeting_events (meeting_id, actor_user_id, type, data)
-             select $1, $2, e.type, e.data::jsonb from unnest($3::text[], $4::text[]) with ordinality as e(type, data, n) order by e.n
-           ), bumped as (update meetings set rev = rev + 1 where id = $1 returning *)
-           select bumped.*, b.name as body_name, b.quorum_rule, b.proxy_rule,
-                  case when $5 then (select coalesce(json_agg(q order by q.requested_at, q.id), '[]'::json)
-                                       from (${QUEUE_ROWS.replace('$1', 'bumped.current_item_id')}) q) end as queue_rows
-             from bumped join bodies b on b.id = bumped.body_id`,
+          LOG_AND_BUMP,
           [meetingId, c.actor.id, events.map((e) => e.type), events.map((e) => e.data), withQueue]
         );
         revs = { fromRev: Number(current.rev) - 1, rev: Number(current.rev) };

@@ -509,7 +509,7 @@ export class WorkshopService {
   async joinAsUser(actor: AuthUser | null, workshopId: string): Promise<WorkshopCapabilities> {
     const r = await this.resolve({ user: actor, guest: null }, workshopId);
     if (r.participant) {
-      if (!r.participant.present) await this.setPresent(workshopId, r.participant.id, true);
+      if (!r.participant.present) await this.markPresent(workshopId, r.participant.id);
       return this.capabilities({ user: actor, guest: null }, workshopId);
     }
     if (!r.access?.personId) throw Errors.forbidden();
@@ -543,7 +543,7 @@ export class WorkshopService {
         if (w.status === 'live') await this.replan(tx, w);
       });
     } else if (!r.participant.present) {
-      await this.setPresent(workshopId, r.participant.id, true);
+      await this.markPresent(workshopId, r.participant.id);
     }
     return this.capabilities({ user: null, guest }, workshopId);
   }
@@ -574,12 +574,12 @@ export class WorkshopService {
     return (await this.snapshot(workshopId)).participants.find((p) => p.id === participantId)!;
   }
 
-  private async setPresent(workshopId: string, participantId: string, present: boolean) {
+  /** Someone (back) in the room: the remaining rounds are planned with them. */
+  private async markPresent(workshopId: string, participantId: string) {
     await this.mutate(workshopId, async (tx, w) => {
-      await tx.query('update workshop_participants set present = $2 where id = $1', [participantId, present]);
+      await tx.query('update workshop_participants set present = true where id = $1', [participantId]);
       if (w.status === 'live') await this.replan(tx, w);
     });
-    if (!present) await this.reauthoriseTablecloths(workshopId);
   }
 
   async removeParticipant(actor: AuthUser | null, participantId: string): Promise<void> {

@@ -425,15 +425,16 @@ function reportOversizeAsTooLarge(ws: WebSocket): void {
  * own client never sends anything else: it only builds on what this server sent it.
  */
 export function buildsOnlyOn(doc: Y.Doc, update: Uint8Array): boolean {
-  const reach = Y.decodeStateVector(Y.encodeStateVector(doc));
+  const reach = new Map<number, number>();
+  const clock = (client: number) => reach.get(client) ?? Y.getState(doc.store, client);
   const { structs, ds } = Y.decodeUpdate(update);
   for (const struct of structs) {
-    const known = reach.get(struct.id.client) ?? 0;
+    const known = clock(struct.id.client);
     if (struct instanceof Y.Skip || struct.id.clock > known) return false;
     reach.set(struct.id.client, Math.max(known, struct.id.clock + struct.length));
   }
   for (const [client, deleted] of ds.clients) {
-    const known = reach.get(client) ?? 0;
+    const known = clock(client);
     if (deleted.some((d) => d.clock + d.len > known)) return false;
   }
   return true;

@@ -163,9 +163,7 @@ export async function expectNoHorizontalScroll(page: Page): Promise<void> {
 /** Saves a full-page screenshot under $E2E_SCREENSHOTS (when set), for looking at the pages by eye. */
 export async function snap(page: Page, name: string): Promise<void> {
   const dir = process.env.E2E_SCREENSHOTS;
-  if (!dir) return;
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+  if (dir) await screenshot(page, dir, name);
 }
 
 /** The pathname of the page, without origin or query: `/o/office-demo`. */
