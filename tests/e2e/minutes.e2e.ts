@@ -120,6 +120,9 @@ describe('minutes in the browser', () => {
     await phone.goto(`/m/${meetingId}/minutes`);
     const text = phone.getByRole('textbox', { name: 'Texte du compte rendu' });
     await text.getByText('Lucie Bernard, pouvoir donné à Jean Moreau').waitFor();
+    // The editor has the shared document (synced), not only the page's first rendering of the
+    // text: otherwise the end of the text can still move under the caret.
+    await phone.locator('[data-status="connected"]').waitFor();
     await expectNoHorizontalScroll(phone);
     // The caret at the very end of the text (as a tap after the last line would put it).
     await text.evaluate((el) => {
